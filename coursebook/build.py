@@ -1,0 +1,76 @@
+"""The whole build, stage by stage: load → validate → model → render → write.
+
+Read `build()` top to bottom to see where anything happens; each stage is one module.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .context import Context
+from .diagnostics import CourseError, Report
+from .load import load_project
+from .model import Course, make_course
+from .render import pdf, site, slides
+from .validate import check_course, validate_files
+from .write import staging
+
+OUTPUTS = ("site", "pdf", "slides")
+
+
+@dataclass
+class Options:
+    root: Path
+    out: Path | None = None  # default: <root>/site
+    strict: bool = False
+    languages: list[str] | None = None  # default: every language of the course
+    outputs: tuple[str, ...] = OUTPUTS
+    verbosity: int = 1
+    report: Report = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.root = self.root.resolve()
+        self.out = (self.out or self.root / "site").resolve()
+        self.report = Report(self.root)
+
+
+def load_courses(options: Options) -> list[Course]:
+    """Stages 1–3: read the files, validate them, and make one course per language."""
+    report = options.report
+    sources = load_project(options.root, report)           # 1. load
+    validate_files(sources, report)                         # 2. validate each file
+    if sources.course is None or sources.course.data is None:
+        raise CourseError(report.items)
+    config = sources.course.data
+    languages = [config.language, *config.languages]
+    for lang in options.languages or []:
+        if lang not in languages:
+            report.error(sources.course.path, sources.course.line_of("languages"),
+                         f"'{lang}' is not a language of this course", "add it to 'languages'")
+    wanted = [x for x in languages if not options.languages or x in options.languages]
+    courses = [make_course(sources, lang, report) for lang in wanted]   # 3. model
+    for course in courses:
+        check_course(course, sources, report)               # 2b. validate the whole course
+    if report.failed(options.strict):
+        raise CourseError(report.items)
+    return courses
+
+
+def build(options: Options) -> list[Course]:
+    """Build every output of every language into `options.out`, atomically."""
+    courses = load_courses(options)
+    ctx = Context(options.root, options.root / ".build", options.verbosity)
+    with staging(options.out) as stage:                     # 5. write: swapped in on success
+        for course in courses:
+            docs = ctx.build_dir / course.lang / "docs"
+            shutil.rmtree(docs, ignore_errors=True)
+            docs.mkdir(parents=True)
+            if "slides" in options.outputs:
+                slides.render(course, ctx, docs)            # 4. render decks
+            if "pdf" in options.outputs:
+                pdf.render(course, ctx, docs)               # 4. render handouts
+            site.write_source(course, ctx, docs)            # 4. render the site source
+        site.build(courses, ctx, stage)                     # 4. MkDocs: site source → HTML
+    return courses

@@ -1,0 +1,103 @@
+"""The command line: `coursebook` (or `python build.py`) builds; `check` validates."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .build import OUTPUTS, Options, build, load_courses
+from .diagnostics import CourseError, Diagnostic
+
+EXAMPLES = """examples:
+  python build.py                 build the site, PDFs and decks of every language into site/
+  python build.py check           validate the course; list every error and warning
+  python build.py check --strict  warnings count as errors
+  python build.py --lang es       build the Spanish edition only
+"""
+
+
+def _colour(text: str, code: str) -> str:
+    if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
+        return f"\033[{code}m{text}\033[0m"
+    return text
+
+
+def print_diagnostics(items: list[Diagnostic]) -> None:
+    for d in sorted(set(items)):
+        level = _colour(d.level, "31;1" if d.level == "error" else "33")
+        where = f"{d.file}:{d.line}" if d.line else d.file
+        hint = f" — {d.hint}" if d.hint else ""
+        print(f"{where}: {level}: {d.message}{hint}", file=sys.stderr)
+    errors = sum(1 for d in set(items) if d.level == "error")
+    warnings = sum(1 for d in set(items) if d.level == "warning")
+    if errors or warnings:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--root", type=Path, default=Path.cwd(),
+                   help="the course repository (default: the current folder)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--lang", action="append", dest="languages", metavar="LANG",
+                   help="only this language (repeatable)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    g.add_argument("-v", "--verbose", action="store_true", help="say what each stage does")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="coursebook", description="Build a course's website, PDF handouts and slide decks.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"coursebook {__version__}")
+    _common(p)
+    p.add_argument("--out", type=Path, help="output folder (default: site/)")
+    p.add_argument("--only", help=f"comma-separated outputs to build: {','.join(OUTPUTS)}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    b = sub.add_parser("build", help="build everything (the default)", epilog=EXAMPLES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(b)
+    b.add_argument("--out", type=Path, help="output folder (default: site/)")
+    b.add_argument("--only", help=f"comma-separated outputs to build: {','.join(OUTPUTS)}")
+    c = sub.add_parser("check", help="validate the course and list every problem",
+                       epilog="example:\n  python build.py check --strict",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(c)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    verbosity = 0 if args.quiet else 2 if args.verbose else 1
+    only = tuple(x.strip() for x in (getattr(args, "only", None) or ",".join(OUTPUTS)).split(","))
+    unknown = [x for x in only if x not in OUTPUTS]
+    if unknown:
+        print(f"coursebook: unknown output {unknown[0]!r}; choose from {', '.join(OUTPUTS)}",
+              file=sys.stderr)
+        return 2
+    options = Options(args.root, getattr(args, "out", None), args.strict, args.languages,
+                      only, verbosity)
+    started = time.perf_counter()
+    try:
+        if args.command == "check":
+            courses = load_courses(options)
+        else:
+            courses = build(options)
+    except CourseError as exc:
+        print_diagnostics(exc.diagnostics)
+        if args.command != "check":
+            print("build failed; the previous output was left as it was", file=sys.stderr)
+        return 1
+    if verbosity:
+        print_diagnostics(options.report.warnings)
+    seconds = time.perf_counter() - started
+    langs = ", ".join(c.lang for c in courses)
+    if verbosity:
+        what = "checked" if args.command == "check" else f"built into {options.out}"
+        print(f"{courses[0].config.title}: {len(courses[0].modules)} modules, "
+              f"languages {langs}; {what} in {seconds:.1f}s", file=sys.stderr)
+    return 0

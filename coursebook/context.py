@@ -1,0 +1,43 @@
+"""What every renderer gets besides the course: the project root, the shared Markdown
+pipeline, a scratch folder, and progress reporting."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from tqdm import tqdm
+
+from .i18n import Strings
+from .markdown import Markdown
+from .model import Course
+
+T = TypeVar("T")
+
+
+@dataclass
+class Context:
+    root: Path
+    build_dir: Path
+    verbosity: int = 1  # 0 quiet, 1 normal, 2 verbose
+    markdown: Markdown = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.markdown = Markdown(self.root)
+
+    def strings(self, course: Course) -> Strings:
+        """The interface strings of the course's language."""
+        return Strings(self.root, course.lang, course.config.language)
+
+    def progress(self, items: Iterable[T], what: str, total: int | None = None) -> Iterator[T]:
+        """Iterate with a progress bar on a terminal (none when quiet or piped)."""
+        disable = True if self.verbosity == 0 else None
+        yield from tqdm(items, desc=what, total=total, disable=disable, leave=False,
+                        unit="file", file=sys.stderr)
+
+    def log(self, message: str, level: int = 1) -> None:
+        if self.verbosity >= level:
+            print(message, file=sys.stderr)

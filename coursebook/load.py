@@ -1,0 +1,238 @@
+"""Stage 1, load: find the course's files, read them as text, split front matter.
+
+Nothing here knows what a key means; it only keeps every value's line number so that
+later stages can say `file:line` for any problem.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Report
+
+LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
+
+
+@dataclass
+class SourceFile:
+    """One file as read: metadata with the line of each key, and the Markdown body."""
+
+    path: Path
+    meta: dict[str, Any]
+    lines: dict[tuple, int]
+    body: str = ""
+    body_line: int = 1
+    data: Any = None  # the typed metadata, set by the validate stage
+    broken: bool = False  # the YAML itself could not be read (already reported)
+
+    def line_of(self, *loc: Any) -> int:
+        """The line of the deepest known key along `loc` (a pydantic error location)."""
+        for end in range(len(loc), 0, -1):
+            line = self.lines.get(tuple(loc[:end]))
+            if line:
+                return line
+        return self.lines.get((), 1)
+
+
+@dataclass
+class Localized:
+    """A source file and its translations, keyed by language."""
+
+    source: SourceFile
+    translations: dict[str, SourceFile] = field(default_factory=dict)
+
+
+@dataclass
+class ModuleFiles:
+    slug: str
+    module: Localized | None
+    activities: dict[str, Localized] = field(default_factory=dict)
+    notes: Localized | None = None
+    deck: Localized | None = None
+
+
+@dataclass
+class Sources:
+    """Every file of the course, as read from disk."""
+
+    root: Path
+    course: SourceFile | None
+    course_translations: dict[str, SourceFile]
+    pages: dict[str, Localized]
+    readings: dict[str, Localized]
+    modules: list[ModuleFiles]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe YAML loader that also reports duplicate keys."""
+
+
+def read_text(path: Path, report: Report) -> str | None:
+    """Read UTF-8 text; accept a BOM and CRLF; report bytes that are not UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.error(path, 0, f"cannot read the file: {exc.strerror}", "check its permissions")
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        report.error(path, line, f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                     "save it as UTF-8 in your editor")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _walk(node: yaml.Node, prefix: tuple, lines: dict[tuple, int], offset: int,
+          path: Path, report: Report) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1 + offset
+            if key in seen:
+                report.error(path, line, f"duplicate key '{key}'", "keep only one of them")
+            seen.add(key)
+            lines[prefix + (key,)] = line
+            _walk(value_node, prefix + (key,), lines, offset, path, report)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[prefix + (i,)] = item.start_mark.line + 1 + offset
+            _walk(item, prefix + (i,), lines, offset, path, report)
+
+
+def parse_yaml(text: str, path: Path, offset: int, report: Report) -> tuple[dict, dict]:
+    """Parse a YAML mapping; return (values, line of each key path). `offset` is the
+    number of file lines before `text`, so lines point into the real file."""
+    lines: dict[tuple, int] = {(): offset + 1}
+    try:
+        node = yaml.compose(text, Loader=_LineLoader)
+        if node is None:
+            return {}, lines
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + offset) if mark else offset + 1
+        problem = exc.problem or str(exc)
+        report.error(path, line, f"invalid YAML: {problem}",
+                     "check indentation, and quote values containing ': ' or '#'")
+        return {}, lines
+    if not isinstance(data, dict):
+        report.error(path, offset + 1, "the metadata must be a mapping of keys to values",
+                     "write one 'key: value' per line")
+        return {}, lines
+    _walk(node, (), lines, offset, path, report)
+    return data, lines
+
+
+def read_markdown(path: Path, report: Report) -> SourceFile | None:
+    """Read a Markdown file with optional YAML front matter between '---' lines."""
+    text = read_text(path, report)
+    if text is None:
+        return None
+    if text.startswith("---\n"):
+        lines = text.split("\n")
+        for i in range(1, len(lines)):
+            if lines[i].strip() in ("---", "..."):
+                count = len(report.errors)
+                meta, key_lines = parse_yaml("\n".join(lines[1:i]), path, 1, report)
+                return SourceFile(path, meta, key_lines, "\n".join(lines[i + 1:]), i + 2,
+                                  broken=len(report.errors) > count)
+        report.error(path, 1, "front matter is not closed",
+                     "end the metadata block with a line '---'")
+        return None
+    return SourceFile(path, {}, {(): 1}, text, 1)
+
+
+def read_yaml(path: Path, report: Report) -> SourceFile | None:
+    text = read_text(path, report)
+    if text is None:
+        return None
+    count = len(report.errors)
+    meta, lines = parse_yaml(text, path, 0, report)
+    return SourceFile(path, meta, lines, broken=len(report.errors) > count)
+
+
+def split_lang(path: Path) -> tuple[str, str | None]:
+    """`module.es.md` -> ("module", "es"); `module.md` -> ("module", None)."""
+    m = LANG_SUFFIX.match(path.stem)
+    if m:
+        return m["stem"], m["lang"]
+    return path.stem, None
+
+
+def _group(paths: list[Path], reader, languages: set[str], report: Report) -> dict[str, Localized]:
+    """Group files into sources and their translations, by stem."""
+    sources: dict[str, SourceFile] = {}
+    translations: dict[str, dict[str, SourceFile]] = {}
+    for path in sorted(paths):
+        stem, lang = split_lang(path)
+        if lang is not None and lang not in languages:
+            report.warning(path, 0, f"'{lang}' is not a language of this course",
+                           "add it to 'languages' in course/course.yml, or rename the file")
+            continue
+        sf = reader(path, report)
+        if sf is None:
+            continue
+        if lang is None:
+            sources[stem] = sf
+        else:
+            translations.setdefault(stem, {})[lang] = sf
+    out: dict[str, Localized] = {}
+    for stem, sf in sources.items():
+        out[stem] = Localized(sf, translations.pop(stem, {}))
+    for stem, by_lang in translations.items():
+        for sf in by_lang.values():
+            report.error(sf.path, 0, f"translation without a source file '{stem}'",
+                         f"create {stem}{sf.path.suffix} in the source language, or rename this file")
+    return out
+
+
+def load_project(root: Path, report: Report) -> Sources:
+    """Read every file of the course under `root`."""
+    course_dir = root / "course"
+    course_file = course_dir / "course.yml"
+    course = read_yaml(course_file, report) if course_file.exists() else None
+    if course is None and not course_file.exists():
+        report.error(course_file, 0, "course/course.yml is missing",
+                     "create it (see AUTHORING.md for its keys)")
+    languages = set(course.meta.get("languages") or []) if course else set()
+    languages = {str(x) for x in languages} if isinstance(languages, set) else set()
+
+    course_translations = {}
+    for path in sorted(course_dir.glob("course.*.yml")):
+        _, lang = split_lang(path)
+        if lang in languages:
+            sf = read_yaml(path, report)
+            if sf:
+                course_translations[lang] = sf
+
+    pages = _group(list(course_dir.glob("*.md")), read_markdown, languages, report)
+    readings = _group(list((course_dir / "readings").glob("*.md")), read_markdown, languages, report)
+
+    module_dirs = sorted(p for p in (root / "modules").glob("*") if p.is_dir())
+    notes = _group(list((root / "instructor_notes").glob("*.md")), read_markdown, languages, report)
+    decks = _group(list((root / "slides").glob("*.md")), read_markdown, languages, report)
+    modules = []
+    for d in module_dirs:
+        main = _group(list(d.glob("module*.md")), read_markdown, languages, report)
+        if "module" not in main:
+            report.error(d / "module.md", 0, f"module folder '{d.name}' has no module.md",
+                         "create module.md with the module's front matter, or remove the folder")
+        acts = _group(list((d / "activities").glob("*.md")), read_markdown, languages, report)
+        modules.append(ModuleFiles(d.name, main.get("module"), acts,
+                                   notes.pop(d.name, None), decks.pop(d.name, None)))
+    known = ", ".join(d.name for d in module_dirs)
+    for kind, left in (("trainer notes", notes), ("slide deck", decks)):
+        for stem, loc in left.items():
+            report.error(loc.source.path, 0, f"{kind} '{stem}' has no module folder modules/{stem}/",
+                         f"name the file after a module folder ({known})")
+    return Sources(root, course, course_translations, pages, readings, modules)

@@ -1,0 +1,232 @@
+"""Stage 3, model: one typed `Course` per language, every renderer's only input.
+
+A translation replaces the translatable fields and the text of its source; a file with
+no translation keeps the source text and is marked `fallback` so outputs can say so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema
+from .deck import Slide, parse_deck
+from .diagnostics import Report
+from .load import Localized, SourceFile, Sources
+
+
+def source_hash(sf: SourceFile) -> str:
+    """The version of a source file that a translation records in `translation_of`."""
+    return hashlib.sha256(sf.path.read_bytes()).hexdigest()[:12]
+
+
+@dataclass
+class Text:
+    """What every content file has: where it came from and in which language."""
+
+    path: Path
+    body: str
+    body_line: int
+    lang: str
+    fallback: bool  # True when this language has no translation and shows the source
+    src: SourceFile | None = None  # the source-language file: lines of structural keys
+
+
+@dataclass
+class Page(Text):
+    slug: str = ""
+    meta: schema.PageMeta = None  # type: ignore[assignment]
+    kind: str = "page"  # "page" or "reading"
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+
+@dataclass
+class Activity(Text):
+    slug: str = ""
+    module_id: str = ""
+    meta: schema.ActivityMeta = None  # type: ignore[assignment]
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def minutes(self) -> int:
+        return self.meta.minutes or 0
+
+
+@dataclass
+class Notes(Text):
+    meta: schema.NotesMeta = None  # type: ignore[assignment]
+
+
+@dataclass
+class Deck(Text):
+    title: str = ""
+    slides: list[Slide] = field(default_factory=list)
+
+
+@dataclass
+class Module(Text):
+    slug: str = ""
+    meta: schema.ModuleMeta = None  # type: ignore[assignment]
+    order: int = 0
+    activities: list[Activity] = field(default_factory=list)
+    notes: Notes | None = None
+    deck: Deck | None = None
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def parts_minutes(self) -> int:
+        return self.meta.presentation_minutes + sum(a.minutes for a in self.activities)
+
+    @property
+    def minutes(self) -> int:
+        """The given total, or the sum of the presentation and the activities."""
+        return max(self.meta.minutes or 0, self.parts_minutes)
+
+
+@dataclass
+class Course:
+    """One language edition of the course."""
+
+    root: Path
+    lang: str
+    config: schema.CourseConfig
+    pages: list[Page]
+    readings: list[Page]
+    modules: list[Module]
+
+    @property
+    def is_source(self) -> bool:
+        return self.lang == self.config.language
+
+    def module(self, id_: str) -> Module | None:
+        return next((m for m in self.modules if m.id == id_), None)
+
+    def activity(self, slug: str) -> Activity | None:
+        return next((a for m in self.modules for a in m.activities if a.slug == slug), None)
+
+    def slide(self, id_: str) -> tuple[Module, Slide] | None:
+        for m in self.modules:
+            for s in m.deck.slides if m.deck else []:
+                if s.id == id_:
+                    return m, s
+        return None
+
+    def reading(self, slug: str) -> Page | None:
+        return next((p for p in self.readings if p.slug == slug), None)
+
+    def page(self, slug: str) -> Page | None:
+        return next((p for p in self.pages if p.slug == slug), None)
+
+    @property
+    def minutes(self) -> int:
+        return sum(m.minutes for m in self.modules)
+
+
+def _pick(loc: Localized, lang: str, source_lang: str):
+    """(file to take text from, typed metadata merged with its translation, fallback?)"""
+    src = loc.source
+    if lang == source_lang:
+        return src, src.data, False
+    tr = loc.translations.get(lang)
+    if tr is None or tr.data is None:
+        return src, src.data, True
+    update = {k: v for k, v in tr.data.model_dump(exclude_none=True).items()
+              if k in type(src.data).model_fields and k != "steps"}
+    meta = src.data.model_copy(update=update)
+    steps = getattr(tr.data, "steps", None)
+    if steps:
+        merged = [s.model_copy(update={"do": t.do}) if t.do else s
+                  for s, t in zip(meta.steps, steps, strict=False)]
+        meta = meta.model_copy(update={"steps": merged + meta.steps[len(merged):]})
+    return tr, meta, False
+
+
+def _text(sf: SourceFile, lang: str, fallback: bool, loc: Localized) -> tuple:
+    return sf.path, sf.body, sf.body_line, lang, fallback, loc.source
+
+
+def _nn(slug: str) -> int:
+    m = re.match(r"^(\d+)", slug)
+    return int(m[1]) if m else 0
+
+
+def _pages(group: dict[str, Localized], lang: str, source_lang: str, kind: str) -> list[Page]:
+    pages = []
+    for slug, loc in group.items():
+        if loc.source.data is None:
+            continue
+        sf, meta, fb = _pick(loc, lang, source_lang)
+        pages.append(Page(*_text(sf, lang, fb, loc), slug=slug, meta=meta, kind=kind))
+    return sorted(pages, key=lambda p: (p.slug != "index", p.meta.order or 999, p.slug))
+
+
+def make_course(sources: Sources, lang: str, report: Report) -> Course:
+    """Assemble the `lang` edition from the loaded, validated files."""
+    assert sources.course is not None and sources.course.data is not None
+    config: schema.CourseConfig = sources.course.data
+    src_lang = config.language
+    tr = sources.course_translations.get(lang)
+    if lang != src_lang and tr is not None and tr.data is not None:
+        config = _translate_config(config, tr.data)
+
+    modules = []
+    for mf in sources.modules:
+        if mf.module is None or mf.module.source.data is None:
+            continue
+        sf, meta, fb = _pick(mf.module, lang, src_lang)
+        module = Module(*_text(sf, lang, fb, mf.module), slug=mf.slug, meta=meta,
+                        order=meta.order if meta.order is not None else _nn(mf.slug))
+        acts = []
+        for slug, loc in mf.activities.items():
+            if loc.source.data is None:
+                continue
+            asf, ameta, afb = _pick(loc, lang, src_lang)
+            acts.append(Activity(*_text(asf, lang, afb, loc), slug=slug, module_id=meta.id,
+                                 meta=ameta))
+        module.activities = sorted(acts, key=lambda a: (a.meta.order or 999, a.slug))
+        if mf.notes and mf.notes.source.data is not None:
+            nsf, nmeta, nfb = _pick(mf.notes, lang, src_lang)
+            module.notes = Notes(*_text(nsf, lang, nfb, mf.notes), meta=nmeta)
+        if mf.deck and mf.deck.source.data is not None:
+            dsf, dmeta, dfb = _pick(mf.deck, lang, src_lang)
+            slides = parse_deck(dsf.body, dsf.body_line, meta.id, dsf.path, report)
+            title = Slide(f"{meta.id}-1", meta.title, "", layout="title", line=dsf.body_line,
+                          path=dsf.path)
+            module.deck = Deck(*_text(dsf, lang, dfb, mf.deck), title=dmeta.title or meta.title,
+                               slides=[title, *slides])
+        modules.append(module)
+    modules.sort(key=lambda m: (m.order, m.slug))
+    return Course(sources.root, lang, config,
+                  _pages(sources.pages, lang, src_lang, "page"),
+                  _pages(sources.readings, lang, src_lang, "reading"), modules)
+
+
+def _translate_config(config: schema.CourseConfig,
+                      tr: schema.CourseTranslation) -> schema.CourseConfig:
+    data = config.model_dump()
+    for key in ("title", "subtitle", "licence", "audience"):
+        if getattr(tr, key):
+            data[key] = getattr(tr, key)
+    if tr.organisation and tr.organisation.get("name"):
+        data["organisation"]["name"] = tr.organisation["name"]
+    if tr.schedule:
+        for day, tday in zip(data["schedule"]["days"], tr.schedule.days, strict=False):
+            for brk, tbrk in zip(day["breaks"], tday.breaks, strict=False):
+                if tbrk.name:
+                    brk["name"] = tbrk.name
+    return schema.CourseConfig.model_validate(data)

@@ -1,0 +1,1 @@
+"""Stage 4, render: one module per output (site, pdf, slides)."""

@@ -1,0 +1,237 @@
+"""Stage 2, validate: typed metadata for every file, then checks across the whole course.
+
+Every problem becomes a diagnostic with `file:line`, what is wrong and how to fix it;
+nothing stops at the first one.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from . import schema
+from .agenda import compute_agenda, hhmm
+from .diagnostics import Report, did_you_mean
+from .load import Localized, SourceFile, Sources
+from .model import Course
+from .refs import KINDS, find_refs
+
+HINTS = {
+    "int_parsing": "write a whole number, e.g. 30",
+    "int_type": "write a whole number, e.g. 30",
+    "string_type": "write text (quote it if it starts with a special character)",
+    "list_type": "write a list: one '- item' per line",
+    "model_type": "write a mapping: 'key: value' lines indented under it",
+    "literal_error": "",
+    "greater_than": "",
+    "string_pattern_mismatch": "use letters and digits only, e.g. VI",
+}
+IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The schema that holds the key at `loc`, to suggest its valid keys."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        found = None
+        for t in _flatten(field.annotation):
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                found = t
+        if found is None:
+            return None
+        model = found
+    return model
+
+
+def _flatten(tp) -> list:
+    args = typing.get_args(tp)
+    if not args:
+        return [tp]
+    out = []
+    for a in args:
+        out += _flatten(a)
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType, list, dict):
+        out.append(tp)
+    return out
+
+
+def typed(sf: SourceFile, model: type[BaseModel], report: Report) -> BaseModel | None:
+    """Validate a file's metadata against its schema; report every error with its line.
+
+    After errors, the file is validated again without its faulty top-level keys, so the
+    checks across files (duplicate ids, references) still see it and report in the same run.
+    """
+    if sf.broken:
+        return None
+    try:
+        sf.data = model.model_validate(sf.meta)
+    except ValidationError as exc:
+        _report(sf, model, exc, report)
+        bad = {err["loc"][0] for err in exc.errors() if err["type"] != "missing"}
+        try:
+            sf.data = model.model_validate({k: v for k, v in sf.meta.items() if k not in bad})
+        except ValidationError:
+            sf.data = None
+    return sf.data
+
+
+def _report(sf: SourceFile, model: type[BaseModel], exc: ValidationError, report: Report) -> None:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            key = ".".join(str(x) for x in loc)
+            if err["type"] == "extra_forbidden":
+                parent = _model_at(model, loc[:-1])
+                hint = did_you_mean(str(loc[-1]), parent.model_fields if parent else [])
+                report.error(sf.path, sf.line_of(*loc), f"unknown key '{key}'", hint)
+            elif err["type"] == "missing":
+                report.error(sf.path, sf.line_of(*loc[:-1]), f"missing required key '{key}'",
+                             f"add '{loc[-1]}: …' (see AUTHORING.md)")
+            else:
+                msg = err["msg"].removeprefix("Value error, ")
+                value = err.get("input")
+                shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
+                report.error(sf.path, sf.line_of(*loc), f"'{key}': {msg}{shown}",
+                             HINTS.get(err["type"], ""))
+
+
+def _typed_localized(loc: Localized | None, model, translation, report: Report) -> None:
+    if loc is None:
+        return
+    typed(loc.source, model, report)
+    for tr in loc.translations.values():
+        typed(tr, translation, report)
+
+
+def validate_files(sources: Sources, report: Report) -> None:
+    """Give every loaded file its typed metadata (`SourceFile.data`)."""
+    if sources.course:
+        typed(sources.course, schema.CourseConfig, report)
+    for tr in sources.course_translations.values():
+        typed(tr, schema.CourseTranslation, report)
+    for group in (sources.pages, sources.readings):
+        for loc in group.values():
+            _typed_localized(loc, schema.PageMeta, schema.PageTranslation, report)
+    for mf in sources.modules:
+        _typed_localized(mf.module, schema.ModuleMeta, schema.ModuleTranslation, report)
+        for loc in mf.activities.values():
+            _typed_localized(loc, schema.ActivityMeta, schema.ActivityTranslation, report)
+        _typed_localized(mf.notes, schema.NotesMeta, schema.NotesTranslation, report)
+        _typed_localized(mf.deck, schema.DeckMeta, schema.DeckTranslation, report)
+    if "index" not in sources.pages:
+        report.warning(sources.root / "course" / "index.md", 0, "the course has no home page",
+                       "create course/index.md")
+
+
+def _texts(course: Course):
+    """(path, first line, text) of every piece of Markdown that may hold references."""
+    for page in course.pages + course.readings:
+        yield page.path, page.body_line, page.body
+    for m in course.modules:
+        yield m.path, m.body_line, m.body
+        for reading in m.meta.readings:
+            yield m.path, 0, reading
+        for a in m.activities:
+            yield a.path, a.body_line, a.body
+        if m.notes:
+            yield m.notes.path, m.notes.body_line, m.notes.body
+            for step in m.notes.meta.steps:
+                yield m.notes.path, 0, step.do
+        for s in m.deck.slides[1:] if m.deck else []:
+            yield s.path, s.line, s.body + "\n" + s.notes
+
+
+def _exists(course: Course, kind: str, key: str) -> bool:
+    return getattr(course, kind)(key) is not None
+
+
+def _choices(course: Course, kind: str) -> list[str]:
+    return {
+        "slide": [s.id for m in course.modules for s in (m.deck.slides if m.deck else [])],
+        "activity": [a.slug for m in course.modules for a in m.activities],
+        "module": [m.id for m in course.modules],
+        "reading": [p.slug for p in course.readings],
+        "page": [p.slug for p in course.pages],
+    }[kind]
+
+
+def _duplicates(items, report: Report, what: str) -> None:
+    seen: dict[str, tuple[Path, int]] = {}
+    for key, path, line in items:
+        if key in seen:
+            first = seen[key]
+            report.error(path, line, f"duplicate {what} '{key}'",
+                         f"already used at {report._rel(first[0])}:{first[1]}; give each a unique {what}")
+        else:
+            seen[key] = (path, line)
+
+
+def check_course(course: Course, sources: Sources, report: Report) -> None:
+    """Checks across files: unique ids, references, slides, timings, images."""
+    _duplicates(((m.id, m.src.path, m.src.line_of("id")) for m in course.modules),
+                report, "module id")
+    _duplicates(((a.slug, a.path, 1) for m in course.modules for a in m.activities),
+                report, "activity slug")
+    _duplicates(((s.id, s.path, s.line) for m in course.modules
+                 for s in (m.deck.slides[1:] if m.deck else [])), report, "slide id")
+
+    for path, first, text in _texts(course):
+        for ref in find_refs(text):
+            line = first + ref.line if first else 0
+            if ref.kind not in KINDS:
+                report.error(path, line, f"unknown reference kind '{ref.kind}'",
+                             did_you_mean(ref.kind, KINDS))
+            elif not _exists(course, ref.kind, ref.key):
+                report.error(path, line, f"broken reference [[{ref.kind}:{ref.key}]]: "
+                             f"no {ref.kind} '{ref.key}'", did_you_mean(ref.key, _choices(course, ref.kind)))
+        for m in IMAGE.finditer(text):
+            line = first + text.count("\n", 0, m.start()) if first else 0
+            alt, src = m[1], m[2]
+            if not alt.strip() and "{: .decorative" not in text[m.end():m.end() + 20]:
+                report.warning(path, line, f"image '{src}' has no alt text",
+                               "describe it: ![what it shows](path)")
+            if "://" not in src and not (path.parent / src).is_file():
+                report.error(path, line, f"image '{src}' not found",
+                             "give a path relative to this file")
+
+    for m in course.modules:
+        for a in m.activities:
+            if a.meta.minutes is None:
+                report.warning(a.src.path, 1, f"activity '{a.slug}' has no minutes",
+                               "add 'minutes: N' so the agenda can count it")
+            if a.meta.slide and not course.slide(a.meta.slide):
+                report.error(a.src.path, a.src.line_of("slide"),
+                             f"activity slide '{a.meta.slide}' does not exist",
+                             did_you_mean(a.meta.slide, _choices(course, "slide")))
+        if m.meta.minutes and m.meta.minutes < m.parts_minutes:
+            report.warning(m.src.path, m.src.line_of("minutes"),
+                           f"module {m.id} is given {m.meta.minutes} minutes but its parts take "
+                           f"{m.parts_minutes}", "raise 'minutes' or remove it")
+        if m.notes:
+            slugs = [a.slug for a in m.activities]
+            for i, step in enumerate(m.notes.meta.steps):
+                if step.activity and step.activity not in slugs:
+                    report.error(m.notes.src.path, m.notes.src.line_of("steps", i, "activity"),
+                                 f"step runs activity '{step.activity}', which module {m.id} does not have",
+                                 did_you_mean(step.activity, slugs))
+            total = sum(s.minutes for s in m.notes.meta.steps)
+            if m.notes.meta.steps and total != m.minutes:
+                report.warning(m.notes.src.path, m.notes.src.line_of("steps"),
+                               f"facilitation steps take {total} minutes, module {m.id} takes {m.minutes}",
+                               "make the steps' minutes add up to the module's")
+    for day in compute_agenda(course):
+        if day.overrun:
+            report.warning(sources.course.path if sources.course else "course/course.yml",
+                           sources.course.line_of("schedule", "days", day.number - 1, "end")
+                           if sources.course else 0,
+                           f"day {day.number} runs until {hhmm(day.finish)}, {day.overrun} minutes "
+                           f"past its end {hhmm(day.end)}",
+                           "shorten modules, or add time or a day to the schedule")
+
