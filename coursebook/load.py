@@ -66,6 +66,7 @@ class Sources:
     pages: dict[str, Localized]
     readings: dict[str, Localized]
     modules: list[ModuleFiles]
+    failed: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) that did not load
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -169,8 +170,9 @@ def split_lang(path: Path) -> tuple[str, str | None]:
     return path.stem, None
 
 
-def _group(paths: list[Path], reader, languages: set[str], report: Report) -> dict[str, Localized]:
-    """Group files into sources and their translations, by stem."""
+def _group(paths: list[Path], reader, languages: set[str], report: Report,
+           failed: set[str] | None = None) -> dict[str, Localized]:
+    """Group files into sources and their translations, by stem; note unreadable stems."""
     sources: dict[str, SourceFile] = {}
     translations: dict[str, dict[str, SourceFile]] = {}
     for path in sorted(paths):
@@ -181,6 +183,8 @@ def _group(paths: list[Path], reader, languages: set[str], report: Report) -> di
             continue
         sf = reader(path, report)
         if sf is None:
+            if failed is not None:
+                failed.add(stem)
             continue
         if lang is None:
             sources[stem] = sf
@@ -215,8 +219,10 @@ def load_project(root: Path, report: Report) -> Sources:
             if sf:
                 course_translations[lang] = sf
 
-    pages = _group(list(course_dir.glob("*.md")), read_markdown, languages, report)
-    readings = _group(list((course_dir / "readings").glob("*.md")), read_markdown, languages, report)
+    failed: dict[str, set[str]] = {"page": set(), "reading": set(), "activity": set()}
+    pages = _group(list(course_dir.glob("*.md")), read_markdown, languages, report, failed["page"])
+    readings = _group(list((course_dir / "readings").glob("*.md")), read_markdown, languages, report,
+                      failed["reading"])
 
     module_dirs = sorted(p for p in (root / "modules").glob("*") if p.is_dir())
     notes = _group(list((root / "instructor_notes").glob("*.md")), read_markdown, languages, report)
@@ -227,7 +233,8 @@ def load_project(root: Path, report: Report) -> Sources:
         if "module" not in main:
             report.error(d / "module.md", 0, f"module folder '{d.name}' has no module.md",
                          "create module.md with the module's front matter, or remove the folder")
-        acts = _group(list((d / "activities").glob("*.md")), read_markdown, languages, report)
+        acts = _group(list((d / "activities").glob("*.md")), read_markdown, languages, report,
+                      failed["activity"])
         modules.append(ModuleFiles(d.name, main.get("module"), acts,
                                    notes.pop(d.name, None), decks.pop(d.name, None)))
     known = ", ".join(d.name for d in module_dirs)
@@ -235,4 +242,5 @@ def load_project(root: Path, report: Report) -> Sources:
         for stem, loc in left.items():
             report.error(loc.source.path, 0, f"{kind} '{stem}' has no module folder modules/{stem}/",
                          f"name the file after a module folder ({known})")
-    return Sources(root, course, course_translations, pages, readings, modules)
+    return Sources(root, course, course_translations, pages, readings, modules,
+                   {(kind, stem) for kind, stems in failed.items() for stem in stems})

@@ -32,6 +32,7 @@ class Text:
     lang: str
     fallback: bool  # True when this language has no translation and shows the source
     src: SourceFile | None = None  # the source-language file: lines of structural keys
+    sf: SourceFile | None = None  # the file this text was read from (a translation or src)
 
 
 @dataclass
@@ -157,7 +158,7 @@ def _pick(loc: Localized, lang: str, source_lang: str):
 
 
 def _text(sf: SourceFile, lang: str, fallback: bool, loc: Localized) -> tuple:
-    return sf.path, sf.body, sf.body_line, lang, fallback, loc.source
+    return sf.path, sf.body, sf.body_line, lang, fallback, loc.source, sf
 
 
 def _nn(slug: str) -> int:

@@ -125,6 +125,12 @@ def validate_files(sources: Sources, report: Report) -> None:
             _typed_localized(loc, schema.ActivityMeta, schema.ActivityTranslation, report)
         _typed_localized(mf.notes, schema.NotesMeta, schema.NotesTranslation, report)
         _typed_localized(mf.deck, schema.DeckMeta, schema.DeckTranslation, report)
+    for kind, group in (("page", sources.pages), ("reading", sources.readings)):
+        sources.failed |= {(kind, k) for k, loc in group.items() if loc.source.data is None}
+    for mf in sources.modules:
+        sources.failed |= {("activity", k) for k, loc in mf.activities.items() if loc.source.data is None}
+        if mf.module and mf.module.source.data is None:
+            sources.failed.add(("module", str(mf.module.source.meta.get("id"))))
     if "index" not in sources.pages:
         report.warning(sources.root / "course" / "index.md", 0, "the course has no home page",
                        "create course/index.md")
@@ -136,16 +142,22 @@ def _texts(course: Course):
         yield page.path, page.body_line, page.body
     for m in course.modules:
         yield m.path, m.body_line, m.body
-        for reading in m.meta.readings:
-            yield m.path, 0, reading
+        for i, reading in enumerate(m.meta.readings):
+            yield m.path, m.sf.line_of("readings", i), reading
         for a in m.activities:
             yield a.path, a.body_line, a.body
         if m.notes:
             yield m.notes.path, m.notes.body_line, m.notes.body
-            for step in m.notes.meta.steps:
-                yield m.notes.path, 0, step.do
+            for i, step in enumerate(m.notes.meta.steps):
+                yield m.notes.path, m.notes.sf.line_of("steps", i, "do"), step.do
         for s in m.deck.slides[1:] if m.deck else []:
             yield s.path, s.line, s.body + "\n" + s.notes
+
+
+def _unloaded(sources: Sources, kind: str, key: str) -> bool:
+    if kind == "slide":
+        kind, key = "module", key.rsplit("-", 1)[0]
+    return (kind, key) in sources.failed
 
 
 def _exists(course: Course, kind: str, key: str) -> bool:
@@ -188,6 +200,8 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
             if ref.kind not in KINDS:
                 report.error(path, line, f"unknown reference kind '{ref.kind}'",
                              did_you_mean(ref.kind, KINDS))
+            elif _unloaded(sources, ref.kind, ref.key):
+                continue  # its file has errors of its own, already reported
             elif not _exists(course, ref.kind, ref.key):
                 report.error(path, line, f"broken reference [[{ref.kind}:{ref.key}]]: "
                              f"no {ref.kind} '{ref.key}'", did_you_mean(ref.key, _choices(course, ref.kind)))

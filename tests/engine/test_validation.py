@@ -1,0 +1,222 @@
+"""Validation: every kind of error names its file and line, and all are reported at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coursebook.build import Options, load_courses
+from coursebook.diagnostics import CourseError, Diagnostic
+from tests.conftest import write
+
+
+def problems(root: Path, strict: bool = False) -> list[Diagnostic]:
+    try:
+        load_courses(Options(root, strict=strict))
+    except CourseError as exc:
+        return exc.diagnostics
+    return []
+
+
+def only(items: list[Diagnostic], file: str) -> list[tuple[int, str, str]]:
+    return [(d.line, d.level, d.message) for d in items if d.file == file]
+
+
+def test_fixture_course_is_valid(mini: Path) -> None:
+    assert problems(mini) == []
+
+
+def test_four_errors_in_one_run(mini: Path) -> None:
+    write(mini, "modules/02-more/module.md", """
+        ---
+        id: B
+        title: More
+        presentation_minutes: thirty
+        objectivs: [x]
+        ---
+        Text first.
+        See [[slide:B-9]].
+        """)
+    found = only(problems(mini), "modules/02-more/module.md")
+    assert [(line, level) for line, level, _ in found] == [
+        (2, "error"), (4, "error"), (5, "error"), (8, "error")]
+    messages = " | ".join(m for _, _, m in found)
+    assert "duplicate module id 'B'" in messages
+    assert "'presentation_minutes'" in messages and "valid integer" in messages
+    assert "unknown key 'objectivs'" in messages
+    assert "broken reference [[slide:B-9]]" in messages
+
+
+def test_unknown_key_suggests_the_right_one(mini: Path) -> None:
+    write(mini, "modules/01-basics/activities/warm-up.md", """
+        ---
+        title: Warm-up
+        minuts: 45
+        ---
+        Text
+        """)
+    [d] = [d for d in problems(mini) if "unknown key" in d.message]
+    assert (d.file, d.line) == ("modules/01-basics/activities/warm-up.md", 3)
+    assert d.hint == "did you mean 'minutes'?"
+
+
+def test_missing_required_key(mini: Path) -> None:
+    write(mini, "course/readings/case.md", "---\nregion: X\n---\nText\n")
+    [d] = problems(mini)
+    assert (d.file, d.line, d.message) == ("course/readings/case.md", 2, "missing required key 'title'")
+
+
+def test_yaml_syntax_error_points_at_the_line(mini: Path) -> None:
+    write(mini, "course/index.md", "---\ntitle: Home\nsubtitle: [unclosed\n---\nBody\n")
+    found = problems(mini)
+    assert [(d.file, d.line) for d in found] == [("course/index.md", 3)]
+    assert found[0].message.startswith("invalid YAML")
+
+
+def test_duplicate_yaml_key(mini: Path) -> None:
+    write(mini, "course/index.md", "---\ntitle: Home\ntitle: Again\n---\nBody\n")
+    [d] = problems(mini)
+    assert (d.line, d.message) == (3, "duplicate key 'title'")
+
+
+def test_nested_error_in_course_yml(mini: Path) -> None:
+    path = mini / "course/course.yml"
+    path.write_text(path.read_text().replace('time: "10:30"', "time: 10:30"))
+    [d] = problems(mini)
+    assert d.file == "course/course.yml" and d.line == 13
+    assert "schedule.days.0.breaks.0.time" in d.message and "HH:MM" in d.message
+
+
+def test_literal_choice(mini: Path) -> None:
+    path = mini / "course/course.yml"
+    path.write_text(path.read_text().replace("paper: Letter", "paper: A5"))
+    [d] = problems(mini)
+    assert (d.line, d.message.split(":")[0]) == (7, "'paper'")
+    assert "'A4' or 'Letter'" in d.message
+
+
+@pytest.mark.parametrize("ref", ["[[module:Z]]", "[[activity:nope]]", "[[reading:nope]]",
+                                 "[[page:nope]]", "[[slide:B-99]]"])
+def test_each_broken_reference_kind(mini: Path, ref: str) -> None:
+    write(mini, "course/index.md", f"---\ntitle: Home\n---\nLine one\n\nSee {ref} here.\n")
+    [d] = problems(mini)
+    assert (d.file, d.line) == ("course/index.md", 6)
+    assert d.message.startswith(f"broken reference {ref}")
+
+
+def test_unknown_reference_kind(mini: Path) -> None:
+    write(mini, "course/index.md", "---\ntitle: Home\n---\nSee [[slid:B-2]].\n")
+    [d] = problems(mini)
+    assert d.message == "unknown reference kind 'slid'" and d.hint == "did you mean 'slide'?"
+
+
+def test_reference_in_front_matter_is_checked(mini: Path) -> None:
+    path = mini / "instructor_notes/01-basics.md"
+    path.write_text(path.read_text().replace("[[slide:B-2]]", "[[slide:B-7]]"))
+    [d] = problems(mini)
+    assert d.file == "instructor_notes/01-basics.md" and "[[slide:B-7]]" in d.message
+
+
+def test_activity_slide_must_exist(mini: Path) -> None:
+    path = mini / "modules/01-basics/activities/warm-up.md"
+    path.write_text(path.read_text().replace("slide: B-2", "slide: B-20"))
+    [d] = problems(mini)
+    assert (d.file, d.line) == ("modules/01-basics/activities/warm-up.md", 7)
+    assert "B-20" in d.message
+
+
+def test_duplicate_activity_slug(mini: Path) -> None:
+    write(mini, "modules/02-more/module.md", "---\nid: M\ntitle: More\n---\nText\n")
+    write(mini, "modules/02-more/activities/warm-up.md", "---\ntitle: Again\nminutes: 5\n---\nX\n")
+    found = [d for d in problems(mini) if d.level == "error"]
+    assert [(d.file, d.message) for d in found] == [
+        ("modules/02-more/activities/warm-up.md", "duplicate activity slug 'warm-up'")]
+
+
+def test_duplicate_explicit_slide_id(mini: Path) -> None:
+    write(mini, "slides/01-basics.md", "## One\n\n---\n<!-- slide: id=B-2 -->\n## Two\n")
+    [d] = problems(mini)
+    assert (d.file, d.line, d.message) == ("slides/01-basics.md", 4, "duplicate slide id 'B-2'")
+
+
+def test_unknown_slide_layout(mini: Path) -> None:
+    write(mini, "slides/01-basics.md", "## One\n\n---\n<!-- slide: layout=three-column -->\n## Two\n")
+    [d] = problems(mini)
+    assert (d.line, d.message) == (4, "unknown slide layout 'three-column'")
+
+
+def test_step_runs_unknown_activity(mini: Path) -> None:
+    path = mini / "instructor_notes/01-basics.md"
+    path.write_text(path.read_text().replace("activity: warm-up", "activity: warmup"))
+    found = [d for d in problems(mini) if d.level == "error"]
+    assert [(d.line, d.hint) for d in found] == [(10, "did you mean 'warm-up'?")]
+
+
+def test_not_utf8(mini: Path) -> None:
+    (mini / "course/readings/case.md").write_bytes(b"---\ntitle: Caf\xe9\n---\n")
+    [d] = problems(mini)
+    assert (d.file, d.line) == ("course/readings/case.md", 2) and "not UTF-8" in d.message
+
+
+def test_front_matter_not_closed(mini: Path) -> None:
+    write(mini, "course/readings/case.md", "---\ntitle: Case\n\nBody\n")
+    [d] = problems(mini)
+    assert (d.line, d.message) == (1, "front matter is not closed")
+
+
+def test_bom_and_crlf_are_accepted(mini: Path) -> None:
+    path = mini / "modules/01-basics/module.md"
+    text = path.read_text().replace("\n", "\r\n")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert problems(mini) == []
+
+
+def test_notes_without_module_folder(mini: Path) -> None:
+    write(mini, "instructor_notes/09-ghost.md", "---\nmaterials: []\n---\n")
+    [d] = problems(mini)
+    assert d.file == "instructor_notes/09-ghost.md"
+    assert "no module folder modules/09-ghost/" in d.message
+
+
+def test_translation_without_source(mini: Path) -> None:
+    write(mini, "course/readings/ghost.es.md", "---\ntitle: Fantasma\n---\n")
+    [d] = problems(mini)
+    assert d.file == "course/readings/ghost.es.md" and "without a source" in d.message
+
+
+def test_translation_rejects_structural_keys(mini: Path) -> None:
+    write(mini, "modules/01-basics/module.es.md", "---\ntitle: Lo básico\nminutes: 20\n---\nTexto\n")
+    [d] = problems(mini)
+    assert (d.line, d.message) == (3, "unknown key 'minutes'")
+
+
+def test_warnings_pass_unless_strict(mini: Path) -> None:
+    write(mini, "modules/01-basics/activities/extra.md", "---\ntitle: Extra\n---\n![](pic.png)\n")
+    (mini / "modules/01-basics/activities/pic.png").write_bytes(b"\x89PNG")
+    load_courses(Options(mini))  # warnings alone do not fail a build
+    found = problems(mini, strict=True)
+    assert {(d.line, d.message) for d in found} == {
+        (1, "activity 'extra' has no minutes"), (4, "image 'pic.png' has no alt text")}
+
+
+def test_missing_image_is_an_error(mini: Path) -> None:
+    write(mini, "course/index.md", "---\ntitle: Home\n---\n\n![A chart](chart.png)\n")
+    [d] = problems(mini)
+    assert (d.file, d.line, d.message) == ("course/index.md", 5, "image 'chart.png' not found")
+
+
+def test_day_overrun_is_a_warning(mini: Path) -> None:
+    path = mini / "modules/01-basics/module.md"
+    path.write_text(path.read_text().replace("presentation_minutes: 30", "presentation_minutes: 200"))
+    found = problems(mini, strict=True)
+    overrun = [d for d in found if "runs until" in d.message]
+    assert [(d.file, d.line) for d in overrun] == [("course/course.yml", 11)]
+    assert "day 1 runs until 13:20, 80 minutes past its end 12:00" in overrun[0].message
+
+
+def test_steps_must_add_up(mini: Path) -> None:
+    path = mini / "instructor_notes/01-basics.md"
+    path.write_text(path.read_text().replace("minutes: 30", "minutes: 20"))
+    [d] = problems(mini, strict=True)
+    assert d.message == "facilitation steps take 65 minutes, module B takes 75"
