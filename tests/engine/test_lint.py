@@ -1,0 +1,12 @@
+"""The code stays ruff-clean: part of the suite so CI enforces it."""
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_ruff_clean() -> None:
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "coursebook", "tests", "build.py"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
