@@ -11,12 +11,21 @@ from pathlib import Path
 from . import __version__
 from .build import OUTPUTS, Options, build, load_courses
 from .diagnostics import CourseError, Diagnostic
+from .load import load_project
+from .scaffold import new_activity, new_language, new_module
+from .status import coverage, mark_translated, translation_status
+from .validate import validate_files
 
 EXAMPLES = """examples:
   python build.py                 build the site, PDFs and decks of every language into site/
   python build.py check           validate the course; list every error and warning
   python build.py check --strict  warnings count as errors
   python build.py --lang es       build the Spanish edition only
+  python build.py status          translation status per language and file
+  python build.py new module "Water efficiency"
+  python build.py new activity 08-water-efficiency "Audit walk"
+  python build.py new-language pt
+  python build.py translated modules/06-ncpc-roles/module.es.md
 """
 
 
@@ -67,7 +76,74 @@ def parser() -> argparse.ArgumentParser:
                        epilog="example:\n  python build.py check --strict",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(c)
+    st = sub.add_parser("status", help="translation status: missing, stale or current, per language",
+                        epilog="example:\n  python build.py status --lang es",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(st)
+    st.add_argument("--all", action="store_true", help="list current files too")
+    tr = sub.add_parser("translated", help="mark translations as up to date with their source",
+                        epilog="example:\n  python build.py translated modules/06-ncpc-roles/module.es.md",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(tr)
+    tr.add_argument("files", nargs="+", type=Path, help="translation files (x.es.md, course.es.yml)")
+    new = sub.add_parser("new", help="scaffold a module or an activity",
+                         epilog='examples:\n  python build.py new module "Water efficiency"\n'
+                                '  python build.py new activity 08-water-efficiency "Audit walk"',
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(new)
+    new.add_argument("kind", choices=["module", "activity"])
+    new.add_argument("names", nargs="+", metavar="ARG", help='"Title", or MODULE "Title"')
+    nl = sub.add_parser("new-language", help="add a language edition to the course",
+                        epilog="example:\n  python build.py new-language pt",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(nl)
+    nl.add_argument("code", help="language code, e.g. pt, ar, zh")
     return p
+
+
+def _status(options: Options, show_all: bool) -> int:
+    report = options.report
+    sources = load_project(options.root, report)
+    validate_files(sources, report)
+    entries = translation_status(sources)
+    langs = sorted({e.lang for e in entries})
+    for lang in [x for x in langs if not options.languages or x in options.languages]:
+        mine = [e for e in entries if e.lang == lang]
+        print(f"{lang}: {coverage(entries, lang):.0f}% current "
+              f"({sum(e.state == 'current' for e in mine)}/{len(mine)} files)")
+        for e in mine:
+            if show_all or e.state != "current":
+                print(f"  {e.state:8} {e.source}")
+    if not langs:
+        print("the course has one language; add one with: python build.py new-language xx")
+    return 0
+
+
+def _scaffold(args: argparse.Namespace) -> int:
+    root = args.root.resolve()
+    try:
+        if args.command == "new-language":
+            made = new_language(root, args.code)
+        elif args.command == "translated":
+            for f in args.files:
+                digest = mark_translated(f.resolve(), root)
+                print(f"{f}: translation_of {digest}")
+            return 0
+        elif args.kind == "module" and len(args.names) == 1:
+            made = new_module(root, args.names[0])
+        elif args.kind == "activity" and len(args.names) == 2:
+            made = [new_activity(root, *args.names)]
+        else:
+            usage = '"Title"' if args.kind == "module" else 'MODULE "Title"'
+            print(f"coursebook: new {args.kind} takes {usage}", file=sys.stderr)
+            return 2
+    except (ValueError, FileExistsError) as exc:
+        print(f"coursebook: {exc}", file=sys.stderr)
+        return 1
+    for path in made:
+        print(f"wrote {path.relative_to(root)}")
+    print("next: python build.py check")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     options = Options(args.root, getattr(args, "out", None), args.strict, args.languages,
                       only, verbosity)
+    if args.command == "status":
+        return _status(options, args.all)
+    if args.command in ("new", "new-language", "translated"):
+        return _scaffold(args)
     started = time.perf_counter()
     try:
         if args.command == "check":

@@ -12,6 +12,7 @@ from typing import TypeVar
 from tqdm import tqdm
 
 from .i18n import Strings
+from .load import theme_dirs, theme_file
 from .markdown import Markdown
 from .model import Course
 
@@ -27,6 +28,15 @@ class Context:
 
     def __post_init__(self) -> None:
         self.markdown = Markdown(self.root)
+
+    @property
+    def theme_dirs(self) -> list[Path]:
+        """Theme folders to search in order (e.g. for a Jinja2 FileSystemLoader)."""
+        return theme_dirs(self.root)
+
+    def theme_file(self, rel: str) -> Path:
+        """A theme file: the course's own `theme/<rel>`, else the engine's default."""
+        return theme_file(self.root, rel)
 
     def strings(self, course: Course) -> Strings:
         """The interface strings of the course's language."""

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from .load import theme_dirs
+
 
 @cache
 def _catalogue(path: Path) -> dict[str, str]:
@@ -20,14 +22,16 @@ class Strings:
     """`strings("day", n=2)` -> "Day 2" in the edition's language."""
 
     def __init__(self, root: Path, lang: str, source_lang: str = "en"):
-        folder = root / "theme" / "i18n"
         self.lang = lang
-        self.chain = [_catalogue(folder / f"{x}.yml") for x in dict.fromkeys((lang, source_lang, "en"))]
+        dirs = theme_dirs(root)
+        self.own = [_catalogue(d / "i18n" / f"{lang}.yml") for d in dirs]
+        self.chain = self.own + [_catalogue(d / "i18n" / f"{x}.yml")
+                                 for x in dict.fromkeys((source_lang, "en")) if x != lang for d in dirs]
 
     def missing(self) -> list[str]:
         """Keys of the fallback catalogues that this language does not translate."""
-        own = self.chain[0]
-        return sorted({k for cat in self.chain[1:] for k in cat} - set(own))
+        own = {k for cat in self.own for k in cat}
+        return sorted({k for cat in self.chain for k in cat} - own)
 
     def __call__(self, key: str, **values: object) -> str:
         for cat in self.chain:

@@ -73,6 +73,23 @@ class _LineLoader(yaml.SafeLoader):
     """Safe YAML loader that also reports duplicate keys."""
 
 
+ENGINE_THEME = Path(__file__).resolve().parent.parent / "theme"
+
+
+def theme_dirs(root: Path) -> list[Path]:
+    """Where theme files are looked up: the course's `theme/`, then the engine's default one,
+    so a fork overrides single files and a course without a theme still builds."""
+    return list(dict.fromkeys([(root / "theme").resolve(), ENGINE_THEME]))
+
+
+def theme_file(root: Path, rel: str) -> Path:
+    """The first `theme/<rel>` that exists (the course's own, else the engine's)."""
+    for folder in theme_dirs(root):
+        if (folder / rel).exists():
+            return folder / rel
+    return ENGINE_THEME / rel
+
+
 def read_text(path: Path, report: Report) -> str | None:
     """Read UTF-8 text; accept a BOM and CRLF; report bytes that are not UTF-8."""
     try:

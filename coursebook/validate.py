@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from . import schema
 from .agenda import compute_agenda, hhmm
 from .diagnostics import Report, did_you_mean
+from .i18n import Strings
 from .load import Localized, SourceFile, Sources
 from .model import Course
 from .refs import KINDS, find_refs
@@ -240,6 +241,12 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
                 report.warning(m.notes.src.path, m.notes.src.line_of("steps"),
                                f"facilitation steps take {total} minutes, module {m.id} takes {m.minutes}",
                                "make the steps' minutes add up to the module's")
+    if not course.is_source:
+        missing = Strings(course.root, course.lang, course.config.language).missing()
+        if missing:
+            report.warning(course.root / "theme" / "i18n" / f"{course.lang}.yml", 0,
+                           f"{len(missing)} interface string(s) not translated into '{course.lang}': "
+                           + ", ".join(missing), "add them; meanwhile the source language shows")
     for day in compute_agenda(course):
         if day.overrun:
             report.warning(sources.course.path if sources.course else "course/course.yml",

@@ -1,0 +1,70 @@
+"""The authoring commands: translation status, scaffolds, new languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coursebook.build import Options, load_courses
+from coursebook.cli import main
+from coursebook.diagnostics import CourseError
+from tests.conftest import write
+
+
+def states(root: Path, capsys: pytest.CaptureFixture) -> str:
+    assert main(["status", "--root", str(root), "--all"]) == 0
+    return capsys.readouterr().out
+
+
+def test_status_turns_stale_after_a_source_edit(mini: Path, capsys: pytest.CaptureFixture) -> None:
+    out = states(mini, capsys)
+    assert "es: 0% current (0/6 files)" in out
+    assert "stale    modules/01-basics/module.md" in out  # translated, but never marked
+    assert "missing  slides/01-basics.md" in out
+    assert main(["translated", "--root", str(mini), str(mini / "modules/01-basics/module.es.md")]) == 0
+    out = states(mini, capsys)
+    assert "es: 17% current (1/6 files)" in out and "current  modules/01-basics/module.md" in out
+    source = mini / "modules/01-basics/module.md"
+    source.write_text(source.read_text() + "\nA new paragraph.\n")
+    assert "stale    modules/01-basics/module.md" in states(mini, capsys)
+
+
+def test_marked_translation_still_validates(mini: Path) -> None:
+    main(["translated", "--root", str(mini), str(mini / "modules/01-basics/module.es.md")])
+    es = {c.lang: c for c in load_courses(Options(mini))}["es"]
+    assert es.modules[0].title == "Lo básico"
+
+
+def test_new_module_and_activity_pass_check(mini: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["new", "module", "Water efficiency", "--root", str(mini)]) == 0
+    assert main(["new", "activity", "02-water-efficiency", "Audit walk", "--root", str(mini)]) == 0
+    out = capsys.readouterr().out
+    assert "wrote modules/02-water-efficiency/module.md" in out
+    assert "wrote modules/02-water-efficiency/activities/audit-walk.md" in out
+    course = {c.lang: c for c in load_courses(Options(mini))}["en"]
+    module = course.module("II")
+    assert module is not None and module.title == "Water efficiency"
+    assert [a.slug for a in module.activities] == ["audit-walk"]
+    assert [s.id for s in module.deck.slides] == ["II-1", "II-2"]
+    assert main(["new", "activity", "99-nothing", "X", "--root", str(mini)]) == 1
+
+
+def test_new_language(mini: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["new-language", "pt", "--root", str(mini)]) == 0
+    assert "languages: [es, pt]" in (mini / "course/course.yml").read_text()
+    courses = load_courses(Options(mini))
+    assert [c.lang for c in courses] == ["en", "es", "pt"]
+    assert courses[2].modules[0].fallback
+    with pytest.raises(CourseError) as exc:
+        load_courses(Options(mini, strict=True))
+    [d] = exc.value.diagnostics
+    assert d.file == "theme/i18n/pt.yml" and "interface string(s) not translated into 'pt'" in d.message
+    assert main(["new-language", "pt", "--root", str(mini)]) == 1
+
+
+def test_translation_for_unknown_language_is_a_warning(mini: Path) -> None:
+    write(mini, "course/readings/case.de.md", "---\ntitle: Fall\n---\n")
+    with pytest.raises(CourseError) as exc:
+        load_courses(Options(mini, strict=True))
+    assert [d.message for d in exc.value.diagnostics] == ["'de' is not a language of this course"]
