@@ -130,14 +130,15 @@ def _walk(node: yaml.Node, prefix: tuple, lines: dict[tuple, int], offset: int,
 def parse_yaml(text: str, path: Path, offset: int, report: Report) -> tuple[dict, dict]:
     """Parse a YAML mapping; return (values, line of each key path). `offset` is the
     number of file lines before `text`, so lines point into the real file."""
-    lines: dict[tuple, int] = {(): offset + 1}
+    lines: dict[tuple, int] = {(): max(offset, 1)}  # the '---' line, or line 1
     try:
         node = yaml.compose(text, Loader=_LineLoader)
         if node is None:
             return {}, lines
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        in_flow = "flow" in (exc.context or "")  # an unclosed [ or {: point at where it opened
+        mark = (exc.context_mark if in_flow else None) or exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else offset + 1
         problem = exc.problem or str(exc)
         report.error(path, line, f"invalid YAML: {problem}",

@@ -31,6 +31,7 @@ HINTS = {
     "greater_than": "",
     "string_pattern_mismatch": "use letters and digits only, e.g. VI",
 }
+SCRIPT = re.compile(r"<script\b", re.I)
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
@@ -130,8 +131,10 @@ def validate_files(sources: Sources, report: Report) -> None:
         sources.failed |= {(kind, k) for k, loc in group.items() if loc.source.data is None}
     for mf in sources.modules:
         sources.failed |= {("activity", k) for k, loc in mf.activities.items() if loc.source.data is None}
-        if mf.module and mf.module.source.data is None:
-            sources.failed.add(("module", str(mf.module.source.meta.get("id"))))
+        if mf.module is None or mf.module.source.data is None:
+            ident = mf.module.source.meta.get("id") if mf.module else None
+            sources.failed.add(("module", str(ident) if ident else "*"))
+            sources.failed |= {("activity", k) for k in mf.activities}
     if "index" not in sources.pages:
         report.warning(sources.root / "course" / "index.md", 0, "the course has no home page",
                        "create course/index.md")
@@ -155,9 +158,37 @@ def _texts(course: Course):
             yield s.path, s.line, s.body + "\n" + s.notes
 
 
+def _check_image(root: Path, path: Path, line: int, alt: str, src: str, after: str,
+                 report: Report) -> None:
+    """An image must have alt text (or be marked decorative) and be a file in the repository."""
+    if not alt.strip() and "{: .decorative" not in after:
+        report.warning(path, line, f"image '{src}' has no alt text", "describe it: ![what it shows](path)")
+    if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", src, re.I):
+        report.error(path, line, f"remote image '{src}'",
+                     "outputs must work offline: save the image in the repository and link the file")
+        return
+    if src.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", src):
+        report.error(path, line, f"absolute image path '{src}'", "give a path relative to this file")
+        return
+    target = (path.parent / src).resolve()
+    if not target.is_relative_to(root.resolve()):
+        report.error(path, line, f"image '{src}' is outside the repository",
+                     "keep images inside the course repository")
+    elif not target.is_file():
+        report.error(path, line, f"image '{src}' not found", "give a path relative to this file")
+
+
+def _without_code(text: str) -> str:
+    """The text with code blocks and inline code blanked (lines kept), where '<script>' is only shown."""
+    text = re.sub(r"(?ms)^(```|~~~).*?^\1", lambda m: "\n" * m[0].count("\n"), text)
+    return re.sub(r"`[^`\n]*`", "", text)
+
+
 def _unloaded(sources: Sources, kind: str, key: str) -> bool:
     if kind == "slide":
         kind, key = "module", key.rsplit("-", 1)[0]
+    if kind == "module" and ("module", "*") in sources.failed:
+        return True  # a module whose id could not be read may be the one meant
     return (kind, key) in sources.failed
 
 
@@ -208,13 +239,12 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
                              f"no {ref.kind} '{ref.key}'", did_you_mean(ref.key, _choices(course, ref.kind)))
         for m in IMAGE.finditer(text):
             line = first + text.count("\n", 0, m.start()) if first else 0
-            alt, src = m[1], m[2]
-            if not alt.strip() and "{: .decorative" not in text[m.end():m.end() + 20]:
-                report.warning(path, line, f"image '{src}' has no alt text",
-                               "describe it: ![what it shows](path)")
-            if "://" not in src and not (path.parent / src).is_file():
-                report.error(path, line, f"image '{src}' not found",
-                             "give a path relative to this file")
+            _check_image(course.root, path, line, m[1], m[2], text[m.end():m.end() + 20], report)
+        prose = _without_code(text)
+        for m in SCRIPT.finditer(prose):
+            line = first + prose.count("\n", 0, m.start()) if first else 0
+            report.error(path, line, "raw <script> in course text",
+                         "scripts are not allowed in content; put code in theme/overrides/")
 
     for m in course.modules:
         for a in m.activities:
@@ -232,12 +262,14 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
         if m.notes:
             slugs = [a.slug for a in m.activities]
             for i, step in enumerate(m.notes.meta.steps):
-                if step.activity and step.activity not in slugs:
+                if step.activity and step.activity not in slugs \
+                        and ("activity", step.activity) not in sources.failed:
                     report.error(m.notes.src.path, m.notes.src.line_of("steps", i, "activity"),
                                  f"step runs activity '{step.activity}', which module {m.id} does not have",
                                  did_you_mean(step.activity, slugs))
             total = sum(s.minutes for s in m.notes.meta.steps)
-            if m.notes.meta.steps and total != m.minutes:
+            incomplete = any(("activity", s.activity) in sources.failed for s in m.notes.meta.steps)
+            if m.notes.meta.steps and total != m.minutes and not incomplete:
                 report.warning(m.notes.src.path, m.notes.src.line_of("steps"),
                                f"facilitation steps take {total} minutes, module {m.id} takes {m.minutes}",
                                "make the steps' minutes add up to the module's")

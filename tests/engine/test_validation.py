@@ -64,7 +64,7 @@ def test_unknown_key_suggests_the_right_one(mini: Path) -> None:
 def test_missing_required_key(mini: Path) -> None:
     write(mini, "course/readings/case.md", "---\nregion: X\n---\nText\n")
     [d] = problems(mini)
-    assert (d.file, d.line, d.message) == ("course/readings/case.md", 2, "missing required key 'title'")
+    assert (d.file, d.line, d.message) == ("course/readings/case.md", 1, "missing required key 'title'")
 
 
 def test_yaml_syntax_error_points_at_the_line(mini: Path) -> None:

@@ -1,0 +1,158 @@
+"""The bad-input corpus: each case breaks a valid course in one way and asserts the message,
+the file and line, the exit status — and that the previous site/ survived the failed build.
+Inputs that are legal (BOM, CRLF, an empty deck, a large file) must simply work."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from coursebook.cli import main
+from tests.conftest import write
+
+MOD = "modules/01-basics/module.md"
+ACT = "modules/01-basics/activities/warm-up.md"
+NOTES = "instructor_notes/01-basics.md"
+DECK = "slides/01-basics.md"
+COURSE = "course/course.yml"
+
+
+def edit(rel: str, old: str, new: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"corpus case does not apply: {old!r} not in {rel}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return apply
+
+
+def put(rel: str, text: str | bytes) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            write(root, rel, text)
+    return apply
+
+
+def remove(rel: str) -> Callable[[Path], None]:
+    return lambda root: (root / rel).unlink()
+
+
+def symlink_out(root: Path) -> None:
+    (root / "modules/01-basics/passwd.png").symlink_to("/etc/passwd")
+    edit(MOD, "More participant text.", "![The file](passwd.png)")(root)
+
+
+def image(src: str) -> Callable[[Path], None]:
+    return edit(MOD, "More participant text.", f"![A picture]({src})")
+
+
+BIG = "---\ntitle: Big\n---\n" + "".join(f"## Part {i}\n\n" + "Cleaner production text. " * 80 + "\n\n"
+                                         for i in range(1000))
+
+# (case id, how to break the course, expected errors as (file, line, part of the message))
+ERRORS = [
+    ("yaml-unclosed-list", edit(MOD, "objectives: [Understand the basics]", "objectives: [Understand"),
+     [(MOD, 5, "invalid YAML")]),
+    ("yaml-bad-indent", edit(COURSE, "  days:", " days:\n   x: 1\n  y"), [(COURSE, 11, "invalid YAML")]),
+    ("yaml-tab", edit(ACT, "grouping: Pairs", "grouping:\n\t- Pairs"), [(ACT, 5, "invalid YAML")]),
+    ("yaml-duplicate-key", edit(ACT, "grouping: Pairs", "grouping: Pairs\ngrouping: Trios"),
+     [(ACT, 5, "duplicate key 'grouping'")]),
+    ("front-matter-not-closed", put("course/readings/case.md", "---\ntitle: A\n\nText\n"),
+     [("course/readings/case.md", 1, "front matter is not closed")]),
+    ("type-int", edit(ACT, "minutes: 45", "minutes: ten"), [(ACT, 3, "'minutes': Input should be a valid integer")]),
+    ("type-negative", edit(ACT, "minutes: 45", "minutes: -5"), [(ACT, 3, "greater than 0")]),
+    ("type-list", edit(MOD, "key_points: [Basics matter]", "key_points: Basics matter"),
+     [(MOD, 6, "'key_points': Input should be a valid list")]),
+    ("type-mapping", edit(COURSE, "organisation: {name: Test Centre}", "organisation: Test Centre"),
+     [(COURSE, 2, "'organisation': Input should be a valid dictionary")]),
+    ("time-unquoted", edit(COURSE, 'time: "10:30"', "time: 10:30"), [(COURSE, 13, "HH:MM")]),
+    ("paper-size", edit(COURSE, "paper: Letter", "paper: A5"), [(COURSE, 7, "'A4' or 'Letter'")]),
+    ("unknown-key", edit(MOD, "objectives:", "objectivs:"), [(MOD, 5, "unknown key 'objectivs'")]),
+    ("unknown-nested-key", edit(COURSE, "{name: Test Centre}", "{nmae: Test Centre}"),
+     [(COURSE, 2, "unknown key 'organisation.nmae'"), (COURSE, 2, "missing required key 'organisation.name'")]),
+    ("missing-title", edit(MOD, "title: Basics\n", ""), [(MOD, 1, "missing required key 'title'")]),
+    ("missing-id", edit(MOD, "id: B\n", ""), [(MOD, 1, "missing required key 'id'")]),
+    ("missing-course-yml", remove(COURSE), [(COURSE, 0, "course/course.yml is missing")]),
+    ("empty-module", put(MOD, ""), [(MOD, 1, "missing required key 'id'"), (MOD, 1, "missing required key 'title'")]),
+    ("empty-activity", put(ACT, ""), [(ACT, 1, "missing required key 'title'")]),
+    ("not-utf8", put("course/index.md", b"---\ntitle: Caf\xe9\n---\n"), [("course/index.md", 2, "not UTF-8")]),
+    ("duplicate-module-id", put("modules/02-more/module.md", "---\nid: B\ntitle: More\n---\n"),
+     [("modules/02-more/module.md", 2, "duplicate module id 'B'")]),
+    ("duplicate-activity", lambda root: [
+        put("modules/02-more/module.md", "---\nid: M\ntitle: More\n---\n")(root),
+        put("modules/02-more/activities/warm-up.md", "---\ntitle: W\nminutes: 5\n---\n")(root)],
+     [("modules/02-more/activities/warm-up.md", 1, "duplicate activity slug 'warm-up'")]),
+    ("duplicate-slide-id", edit(DECK, "<!-- slide: layout=two-column -->", "<!-- slide: id=B-2 layout=two-column -->"),
+     [(DECK, 9, "duplicate slide id 'B-2'")]),
+    ("broken-module-ref", edit("course/index.md", "[[module:B]]", "[[module:C]]"),
+     [("course/index.md", 4, "broken reference [[module:C]]")]),
+    ("broken-activity-ref", edit(MOD, "[[activity:warm-up]]", "[[activity:warmup]]"),
+     [(MOD, 11, "broken reference [[activity:warmup]]")]),
+    ("missing-slide-ref", edit(MOD, "[[slide:B-2]]", "[[slide:B-12]]"), [(MOD, 11, "no slide 'B-12'")]),
+    ("activity-slide-missing", edit(ACT, "slide: B-2", "slide: B-5"), [(ACT, 7, "activity slide 'B-5'")]),
+    ("unknown-ref-kind", edit(MOD, "[[slide:B-2]]", "[[slides:B-2]]"), [(MOD, 11, "unknown reference kind")]),
+    ("unknown-slide-option", edit(DECK, "layout=two-column", "layout=two-column colour=red"),
+     [(DECK, 9, "unknown slide option 'colour=red'")]),
+    ("orphan-notes", put("instructor_notes/07-ghost.md", "---\n---\n"),
+     [("instructor_notes/07-ghost.md", 0, "no module folder")]),
+    ("module-without-module-md", put("modules/02-more/activities/x.md", "---\ntitle: X\n---\n"),
+     [("modules/02-more/module.md", 0, "has no module.md")]),
+    ("translation-without-source", put("course/about.es.md", "---\ntitle: Acerca\n---\n"),
+     [("course/about.es.md", 0, "translation without a source")]),
+    ("image-escapes-repo", image("../../../../../../etc/passwd"), [(MOD, 18, "outside the repository")]),
+    ("image-absolute", image("/etc/passwd"), [(MOD, 18, "absolute image path")]),
+    ("image-symlink-out", symlink_out, [(MOD, 18, "outside the repository")]),
+    ("image-remote", image("https://example.org/chart.png"), [(MOD, 18, "remote image")]),
+    ("image-missing", image("chart.png"), [(MOD, 18, "image 'chart.png' not found")]),
+    ("raw-script", edit(MOD, "More participant text.", "<script>alert(1)</script>"),
+     [(MOD, 18, "raw <script>")]),
+]
+
+LEGAL = [
+    ("bom", lambda root: (root / MOD).write_bytes(b"\xef\xbb\xbf" + (root / MOD).read_bytes())),
+    ("crlf", lambda root: (root / ACT).write_bytes((root / ACT).read_bytes().replace(b"\n", b"\r\n"))),
+    ("empty-deck", lambda root: [put("modules/02-more/module.md", "---\nid: M\ntitle: M\n---\n")(root),
+                                 put("slides/02-more.md", "")(root)]),
+    ("large-file", put("course/readings/big.md", BIG)),
+    ("script-in-code", edit(MOD, "More participant text.", "Write `<script>` as code:\n\n```\n<script>\n```")),
+]
+
+
+def previous_site(root: Path) -> Path:
+    marker = root / "site" / "index.html"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text("the last good build")
+    return marker
+
+
+@pytest.mark.parametrize("case,breaks,expected", ERRORS, ids=[c[0] for c in ERRORS])
+def test_bad_input(mini: Path, case: str, breaks, expected, capsys: pytest.CaptureFixture) -> None:
+    marker = previous_site(mini)
+    breaks(mini)
+    before = sorted(os.listdir(mini / "site"))
+    assert main(["--root", str(mini), "-q"]) == 1
+    err = capsys.readouterr().err
+    for file, line, message in expected:
+        where = f"{file}:{line}: error: " if line else f"{file}: error: "
+        assert any(x.startswith(where) and message in x for x in err.splitlines()), (where, message, err)
+    errors = [x for x in err.splitlines() if ": error: " in x]
+    assert len(errors) == len(expected), err
+    assert "the previous output was left as it was" in err
+    assert marker.read_text() == "the last good build" and sorted(os.listdir(mini / "site")) == before
+
+
+@pytest.mark.parametrize("case,change", LEGAL, ids=[c[0] for c in LEGAL])
+def test_legal_input(mini: Path, case: str, change, capsys: pytest.CaptureFixture) -> None:
+    change(mini)
+    assert main(["check", "--root", str(mini), "--strict"]) == 0, capsys.readouterr().err
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(ERRORS) + len(LEGAL) >= 30
