@@ -24,6 +24,7 @@ class Context:
     root: Path
     build_dir: Path
     verbosity: int = 1  # 0 quiet, 1 normal, 2 verbose
+    serial: bool = False  # run render jobs in this process (debugging, profiling)
     markdown: Markdown = field(init=False)
 
     def __post_init__(self) -> None:

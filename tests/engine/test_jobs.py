@@ -1,0 +1,36 @@
+"""Render jobs: the content-hash cache and parallel execution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coursebook.context import Context
+from coursebook.jobs import Job, run_jobs
+
+
+def shout(text: str, *, out: Path) -> None:
+    """A stand-in render: writes its input upper-cased and logs that it ran."""
+    out.write_text(text.upper())
+    with open(out.parent.parent / "runs.log", "a") as log:
+        log.write(text + "\n")
+
+
+def test_cache_runs_only_changed_jobs_in_parallel(tmp_path: Path) -> None:
+    ctx = Context(tmp_path, tmp_path / ".build", verbosity=0)
+    css = tmp_path / "style.css"
+    css.write_text("a {}")
+    (tmp_path / ".build" / "cache").mkdir(parents=True)
+    log = tmp_path / ".build" / "runs.log"
+
+    def jobs(second: str) -> list[Job]:
+        return [Job(shout, ("one",), tmp_path / "out" / "1.txt", (css,)),
+                Job(shout, (second,), tmp_path / "out" / "2.txt", (css,))]
+
+    assert run_jobs(jobs("two"), ctx, "test") == 2
+    assert (tmp_path / "out" / "2.txt").read_text() == "TWO"
+    assert run_jobs(jobs("two"), ctx, "test") == 0
+    assert run_jobs(jobs("deux"), ctx, "test") == 1
+    assert (tmp_path / "out" / "2.txt").read_text() == "DEUX"
+    css.write_text("a { color: red }")  # a dependency changed: both run again
+    assert run_jobs(jobs("deux"), ctx, "test") == 2
+    assert sorted(log.read_text().split()) == ["deux", "deux", "one", "one", "two"]
