@@ -21,6 +21,7 @@ EXAMPLES = """examples:
   python build.py check           validate the course; list every error and warning
   python build.py check --strict  warnings count as errors
   python build.py --lang es       build the Spanish edition only
+  python build.py serve           live preview on http://127.0.0.1:8000, rebuilt on every change
   python build.py status          translation status per language and file
   python build.py new module "Water efficiency"
   python build.py new activity 08-water-efficiency "Audit walk"
@@ -76,6 +77,12 @@ def parser() -> argparse.ArgumentParser:
                        epilog="example:\n  python build.py check --strict",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(c)
+    sv = sub.add_parser("serve", help="live preview on 127.0.0.1 that rebuilds on every change",
+                        epilog="example:\n  python build.py serve --port 8000 --only site",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(sv)
+    sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    sv.add_argument("--only", help=f"comma-separated outputs to build: {','.join(OUTPUTS)}")
     st = sub.add_parser("status", help="translation status: missing, stale or current, per language",
                         epilog="example:\n  python build.py status --lang es",
                         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -157,6 +164,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     options = Options(args.root, getattr(args, "out", None), args.strict, args.languages,
                       only, verbosity)
+    if args.command == "serve":
+        from .serve import serve
+
+        options.out = options.root / ".build" / "preview"
+        return serve(options, port=args.port)
     if args.command == "status":
         return _status(options, args.all)
     if args.command in ("new", "new-language", "translated"):
