@@ -31,6 +31,9 @@ HINTS = {
     "greater_than": "",
     "string_pattern_mismatch": "use letters and digits only, e.g. VI",
 }
+HEADING_LINE = re.compile(r"^(#{1,6})\s+\S")
+LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(")
+VAGUE_LINKS = {"click here", "here", "link", "read more", "more", "this link", "click", "this"}
 SCRIPT = re.compile(r"<script\b", re.I)
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
@@ -178,6 +181,28 @@ def _check_image(root: Path, path: Path, line: int, alt: str, src: str, after: s
         report.error(path, line, f"image '{src}' not found", "give a path relative to this file")
 
 
+def _check_accessibility(prose: str, path: Path, first: int, report: Report) -> None:
+    """Headings that skip a level, an h1 in the body, and link text that says nothing."""
+    level = 1  # the page title is the h1
+    for i, line in enumerate(prose.split("\n")):
+        where = first + i if first else 0
+        heading = HEADING_LINE.match(line)
+        if heading:
+            new = len(heading[1])
+            if new == 1:
+                report.warning(path, where, "a '#' heading in the text",
+                               "the title is the page's only h1; start sections at '##'")
+            elif new > level + 1:
+                report.warning(path, where, f"heading level skips from h{level} to h{new}",
+                               f"use {'#' * (level + 1)} here")
+            level = new
+        for link in LINK.finditer(line):
+            words = re.sub(r"[^\w\s]", "", link[1]).strip().lower()
+            if words in VAGUE_LINKS:
+                report.warning(path, where, f"link text '{link[1]}' does not say where it goes",
+                               "name the destination, e.g. [the activity sheet](…)")
+
+
 def _without_code(text: str) -> str:
     """The text with code blocks and inline code blanked (lines kept), where '<script>' is only shown."""
     text = re.sub(r"(?ms)^(```|~~~).*?^\1", lambda m: "\n" * m[0].count("\n"), text)
@@ -241,6 +266,7 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
             line = first + text.count("\n", 0, m.start()) if first else 0
             _check_image(course.root, path, line, m[1], m[2], text[m.end():m.end() + 20], report)
         prose = _without_code(text)
+        _check_accessibility(prose, path, first, report)
         for m in SCRIPT.finditer(prose):
             line = first + prose.count("\n", 0, m.start()) if first else 0
             report.error(path, line, "raw <script> in course text",

@@ -220,3 +220,26 @@ def test_steps_must_add_up(mini: Path) -> None:
     path.write_text(path.read_text().replace("minutes: 30", "minutes: 20"))
     [d] = problems(mini, strict=True)
     assert d.message == "facilitation steps take 65 minutes, module B takes 75"
+
+
+def test_accessibility_warnings(mini: Path) -> None:
+    write(mini, "course/index.md", """
+        ---
+        title: Home
+        ---
+        # Another title
+
+        ## Part
+
+        #### Too deep
+
+        Read the case [here](readings/case.md) or [click here](x.md).
+        An informative [case study](readings/case.md) is fine.
+        """)
+    found = [(d.line, d.message) for d in problems(mini, strict=True) if d.file == "course/index.md"]
+    assert found == [
+        (4, "a '#' heading in the text"),
+        (8, "heading level skips from h2 to h4"),
+        (10, "link text 'click here' does not say where it goes"),
+        (10, "link text 'here' does not say where it goes"),
+    ]
