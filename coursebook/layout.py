@@ -56,4 +56,6 @@ def course_page(page: Page) -> str:
 
 
 def offline_zip(course: Course) -> str:
-    return f"downloads/{course.config.title.split()[0].lower()}-{course.lang}-offline.zip"
+    from .scaffold import slugify
+
+    return f"downloads/{slugify(course.config.title)}-{course.lang}-offline.zip"

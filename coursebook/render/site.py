@@ -1,16 +1,150 @@
-"""Render stage: the website (not written yet)."""
+"""Render stage: the website. Writes a plain MkDocs site source per language (Markdown pages
+and a config that INHERITs the repository's mkdocs.yml), then runs MkDocs on it.
+
+No custom MkDocs plugin is involved: `mkdocs build -f .build/<lang>/mkdocs.yml` builds the
+same site, and so could Zensical, which reads mkdocs.yml but runs no MkDocs plugins.
+"""
 
 from __future__ import annotations
 
+import logging
+import shutil
+import zipfile
 from pathlib import Path
 
+import yaml
+
+from .. import layout
 from ..context import Context
 from ..model import Course
+from . import site_pages as pages
+
+SHIM = "node_modules/iframe-worker/shim/index.js"
+FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+def _write(docs: Path, rel: str, text: str) -> None:
+    path = docs / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def write_source(course: Course, ctx: Context, docs: Path) -> None:
-    """Write the Markdown pages of one language's site into `docs`."""
+    """Write the Markdown pages and assets of one language's site into `docs`."""
+    t = ctx.strings(course)
+    index = course.page("index")
+    _write(docs, "index.md", pages.home(course, index, t))
+    for page in course.pages:
+        if page.slug != "index":
+            _write(docs, layout.course_page(page), pages.course_page(course, page, t))
+    _write(docs, "agenda.md", pages.agenda(course, t))
+    for m in course.modules:
+        _write(docs, layout.module_page(m), pages.module(course, m, t, docs))
+        _write(docs, layout.trainer_page(m), pages.trainer(course, m, t))
+    _write(docs, "trainer/index.md", pages.checklist(course, t))
+    if course.readings:
+        _write(docs, "readings/index.md", pages.readings_index(course, t))
+        for page in course.readings:
+            _write(docs, layout.reading_page(page), pages.course_page(course, page, t))
+    _write(docs, "downloads.md", pages.downloads(course, t, docs))
+    assets = docs / "assets"
+    shutil.copytree(ctx.theme_file("assets"), assets, dirs_exist_ok=True)
+    shim = ctx.root / SHIM if (ctx.root / SHIM).exists() else Path(__file__).parents[2] / SHIM
+    (assets / "javascripts").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(shim, assets / "javascripts" / "iframe-worker.js")
+    _write(docs.parent, "mkdocs.yml", yaml.safe_dump(_config(course, ctx, docs), allow_unicode=True,
+                                                     sort_keys=False))
+
+
+def _nav(course: Course, ctx: Context) -> list:
+    t = ctx.strings(course)
+    nav: list = [{t("home"): "index.md"}]
+    nav += [{p.title: layout.course_page(p)} for p in course.pages if p.slug != "index"]
+    nav.append({t("agenda"): "agenda.md"})
+    nav.append({t("modules"): [{f"{m.id}. {m.title}": layout.module_page(m)} for m in course.modules]})
+    if course.readings:
+        nav.append({t("readings_and_cases"): ["readings/index.md"] +
+                    [{p.title: layout.reading_page(p)} for p in course.readings]})
+    nav.append({t("trainer_view"): [{t("preparation_checklist"): "trainer/index.md"}] +
+                [{f"{m.id}. {m.title}": layout.trainer_page(m)} for m in course.modules]})
+    nav.append({t("downloads"): "downloads.md"})
+    return nav
+
+
+def _config(course: Course, ctx: Context, docs: Path) -> dict:
+    c = course.config
+    t = ctx.strings(course)
+    langs = [c.language, *c.languages]
+    logo = c.organisation.logo
+    config = {
+        "INHERIT": str(ctx.root / "mkdocs.yml") if (ctx.root / "mkdocs.yml").exists()
+        else str(Path(__file__).parents[2] / "mkdocs.yml"),
+        "site_name": c.title,
+        "site_description": c.subtitle,
+        "site_author": ", ".join(c.authors),
+        "docs_dir": str(docs),
+        "site_dir": str(ctx.build_dir / course.lang / "site"),
+        "copyright": " · ".join(x for x in (c.organisation.name, t("licence", licence=c.licence),
+                                             t("version", version=c.version)) if x),
+        "theme": {"language": course.lang, "custom_dir": str(ctx.theme_file("overrides"))},
+        "nav": _nav(course, ctx),
+        "extra": {"polyfills": ["assets/javascripts/iframe-worker.js"], "generator": False},
+        "validation": {"omitted_files": "info", "absolute_links": "info", "unrecognized_links": "info"},
+    }
+    if logo and (ctx.root / logo).is_file():
+        shutil.copyfile(ctx.root / logo, docs / "assets" / Path(logo).name)
+        config["theme"]["logo"] = f"assets/{Path(logo).name}"
+        config["theme"]["favicon"] = f"assets/{Path(logo).name}"
+    if len(langs) > 1:
+        names = {x: ctx.strings(_with_lang(course, x))("language_name") for x in langs}
+        config["extra"]["alternate"] = [{"name": names[x], "link": f"../{x}/index.html", "lang": x}
+                                        for x in langs]
+    return config
+
+
+def _with_lang(course: Course, lang: str) -> Course:
+    from copy import copy
+
+    other = copy(course)
+    other.lang = lang
+    return other
 
 
 def build(courses: list[Course], ctx: Context, out: Path) -> None:
-    """Run MkDocs on every language's site source, into `out/<lang>/`."""
+    """Run MkDocs on every language's site source; zip each for offline use."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING if ctx.verbosity < 2 else logging.INFO)
+    for course in ctx.progress(courses, "site"):
+        config = load_config(str(ctx.build_dir / course.lang / "mkdocs.yml"))
+        config.site_dir = str(out / course.lang)
+        mkdocs_build(config)
+        _offline_zip(course, out / course.lang)
+    source = courses[0].config.language
+    first = source if any(c.lang == source for c in courses) else courses[0].lang
+    target = f"{first}/index.html"
+    (out / "index.html").write_text(
+        f'<!doctype html><html lang="{source}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0; url={target}"><title>{courses[0].config.title}</title>'
+        f'</head><body><p><a href="{target}">{courses[0].config.title}</a></p></body></html>\n',
+        encoding="utf-8")
+
+
+def _offline_zip(course: Course, site: Path) -> None:
+    """The whole language site as one zip (for USB sticks), deterministic: sorted, fixed times."""
+    zip_path = site / layout.offline_zip(course)
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    downloads = site / "downloads.html"
+    page = downloads.read_text(encoding="utf-8") if downloads.exists() else ""
+    if page:
+        downloads.write_text(page.replace(pages.ZIP_SIZE, "—"), encoding="utf-8")
+    files = sorted(p for p in site.rglob("*") if p.is_file() and p != zip_path)
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(site).as_posix(), FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes())
+    if page:
+        downloads.write_text(page.replace(pages.ZIP_SIZE, pages.size(zip_path)), encoding="utf-8")

@@ -1,0 +1,254 @@
+"""The Markdown pages of one language's site: home, agenda, modules, trainer view,
+readings, downloads. Each function returns the page's Markdown; `site.py` writes them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import layout
+from ..agenda import AgendaDay, compute_agenda, hhmm
+from ..i18n import Strings
+from ..markdown import participant, trainer_blocks
+from ..model import Activity, Course, Module, Page, Text
+from .links import rel, resolve
+
+
+def duration(minutes: int, t: Strings) -> str:
+    h, m = divmod(minutes, 60)
+    return t("hours_minutes", h=h, m=m) if h else t("minutes", n=m)
+
+
+def fallback(text: Text, course: Course, t: Strings, body: str) -> str:
+    """Untranslated text: a visible notice, and the text marked with its real language."""
+    if not text.fallback:
+        return body
+    src = course.config.language
+    notice = t("fallback_notice", language=t("language_name"), source=Strings(
+        course.root, src, src)("language_name"))
+    return f'!!! info ""\n    {notice}\n\n<div lang="{src}" markdown="1">\n\n{body}\n\n</div>\n'
+
+
+def bullets(items: list[str], course: Course, page: str, t: Strings) -> str:
+    return "\n".join(f"- {resolve(x, course, page, t)}" for x in items) + "\n"
+
+
+def home(course: Course, page: Page | None, t: Strings) -> str:
+    c = course.config
+    out = [f"# {page.title if page else c.title}\n"]
+    if c.subtitle:
+        out.append(f"*{c.subtitle}*\n")
+    if page:
+        out.append(fallback(page, course, t, resolve(participant(page.body), course, "index.md", t)))
+    out.append(f"\n## {t('modules')}\n")
+    out += [f"- [{m.id}. {m.title}]({layout.module_page(m)}) — {duration(m.minutes, t)}"
+            for m in course.modules]
+    out.append(f"\n[{t('agenda')}](agenda.md) · [{t('trainer_view')}](trainer/index.md) · "
+               f"[{t('downloads')}](downloads.md)\n")
+    return "\n".join(out)
+
+
+def course_page(course: Course, page: Page, t: Strings) -> str:
+    path = layout.course_page(page) if page.kind == "page" else layout.reading_page(page)
+    head = f"# {page.title}\n\n"
+    if page.meta.summary:
+        head += f"*{page.meta.summary}*\n\n"
+    return head + fallback(page, course, t, resolve(participant(page.body), course, path, t))
+
+
+def agenda(course: Course, t: Strings) -> str:
+    out = [f"# {t('agenda')}\n"]
+    for day in compute_agenda(course):
+        out += _agenda_day(course, day, t, "agenda.md")
+    return "\n".join(out)
+
+
+def _agenda_day(course: Course, day: AgendaDay, t: Strings, page: str) -> list[str]:
+    out = [f"## {t('day', n=day.number)}\n"]
+    if day.overrun:
+        out.append(f'!!! warning ""\n    {t("overrun", end=hhmm(day.end), n=day.overrun)}\n')
+    out.append(f"| {t('time')} | {t('session')} | {t('duration')} |\n|---|---|---|")
+    for slot in day.slots:
+        if slot.kind == "break":
+            out.append(f"| {slot.time} | *{slot.title}* | {duration(slot.minutes, t)} |")
+            continue
+        m = slot.module
+        target = layout.module_page(m)
+        if slot.activity:
+            target += f"#activity-{slot.activity.slug}"
+            title = f"{t('activity')}: [{slot.title}]({rel(page, target)})"
+        else:
+            title = f"**[{m.id}. {m.title}]({rel(page, target)})**"
+        cont = " (…)" if slot.continued else ""
+        out.append(f"| {slot.time} | {title}{cont} | {duration(slot.minutes, t)} |")
+    teaching = sum(s.minutes for s in day.slots if s.kind == "session")
+    out.append(f"\n{t('total')}: {duration(teaching, t)} ({hhmm(day.start)}–{hhmm(day.finish)})\n")
+    return out
+
+
+def _activity_facts(a: Activity, t: Strings) -> list[str]:
+    """The activity's facts as an admonition, kept apart from its instructions."""
+    facts = [(t("grouping"), a.meta.grouping), (t("materials"), ", ".join(a.meta.materials)),
+             (t("output"), a.meta.output)]
+    minutes = duration(a.minutes, t) if a.meta.minutes else "—"
+    lines = [f"    - **{k}:** {v}" for k, v in facts if v]
+    return [f'!!! abstract "{t("activity")} · {minutes}"', *lines, ""]
+
+
+def module(course: Course, m: Module, t: Strings, docs: Path) -> str:
+    page = layout.module_page(m)
+    out = [f"# {m.id}. {m.title}\n"]
+    links = [f"**{t('duration')}:** {duration(m.minutes, t)}"]
+    for label, target in ((t("handout"), layout.handout(m)), (t("deck_html"), layout.deck_html(m))):
+        if (docs / target).exists():
+            links.append(f"[{label}]({rel(page, target)})")
+    out.append(" · ".join(links) + "\n")
+    if m.meta.objectives:
+        out.append(f"## {t('objectives')}\n\n" + bullets(m.meta.objectives, course, page, t))
+    out.append(fallback(m, course, t, resolve(participant(m.body), course, page, t)))
+    if m.activities:
+        out.append(f"\n## {t('activities')}\n")
+    for a in m.activities:
+        out.append(f"### {a.title} {{#activity-{a.slug}}}\n")
+        out.append("\n".join(_activity_facts(a, t)) + "\n")
+        out.append(fallback(a, course, t, resolve(participant(a.body), course, page, t)))
+    if m.meta.key_points:
+        out.append(f"\n## {t('key_points')}\n\n" + bullets(m.meta.key_points, course, page, t))
+    if m.meta.readings:
+        out.append(f"\n## {t('readings')}\n\n" + bullets(m.meta.readings, course, page, t))
+    out.append(f"\n---\n\n[{t('trainer_notes')} →]({rel(page, layout.trainer_page(m))})\n")
+    return "\n".join(out)
+
+
+def _step_clock(course: Course, m: Module) -> list[str]:
+    """Clock time at which each facilitation step starts, following the agenda's slots."""
+    slots = [s for d in compute_agenda(course) for s in d.slots if s.module is m]
+    times, si, used = [], 0, 0
+    for step in m.notes.meta.steps if m.notes else []:
+        if si >= len(slots):
+            times.append("")
+            continue
+        times.append(hhmm(slots[si].start + used))
+        left = step.minutes
+        while si < len(slots) and left > 0:
+            room = slots[si].minutes - used
+            take = min(room, left)
+            left, used = left - take, used + take
+            if used >= slots[si].minutes:
+                si, used = si + 1, 0
+    return times
+
+
+def slide_cue(course: Course, m: Module, slide_id: str, page: str, t: Strings) -> str:
+    found = course.slide(slide_id)
+    if not found:
+        return slide_id
+    dm, slide = found
+    return f"[▶ {t('show_slide', id=slide.id)}]({rel(page, layout.deck_html(dm))}#/{slide.id})"
+
+
+def trainer(course: Course, m: Module, t: Strings) -> str:
+    page = layout.trainer_page(m)
+    out = [f"# {m.id}. {m.title} — {t('trainer_notes')}\n",
+           f"[{t('participant_view')}]({rel(page, layout.module_page(m))}) · "
+           f"[{t('open_deck')}]({rel(page, layout.deck_html(m))}) · "
+           f"**{t('duration')}:** {duration(m.minutes, t)}\n"]
+    notes = m.notes
+    if notes:
+        prep = [(t("preparation"), duration(notes.meta.preparation_minutes, t)),
+                (t("materials"), ", ".join(notes.meta.materials)),
+                (t("room_setup"), notes.meta.room_setup),
+                (t("copies"), "; ".join(notes.meta.copies))]
+        out.append(f"## {t('preparation')}\n\n" + "\n".join(f"- **{k}:** {v}" for k, v in prep if v) + "\n")
+        if notes.meta.steps:
+            out.append(f"## {t('facilitation_steps')}\n\n| {t('time')} | {t('duration')} | {t('step')} |\n|---|---|---|")
+            for clock, step in zip(_step_clock(course, m), notes.meta.steps, strict=True):
+                text = resolve(step.do, course, page, t).replace("|", "\\|").replace("\n", " ")
+                if step.activity and course.activity(step.activity):
+                    a = course.activity(step.activity)
+                    text = f"**{t('activity')}: {a.title}** — {text}"
+                out.append(f"| {clock} | {duration(step.minutes, t)} | {text} |")
+            out.append("")
+        out.append(fallback(notes, course, t, resolve(notes.body, course, page, t)))
+    inline = [b for text in (m, *m.activities) for b in trainer_blocks(text.body)]
+    if inline:
+        out.append(f"\n## {t('trainer_only')}\n")
+        out += [resolve(b, course, page, t) + "\n" for b in inline]
+    if m.activities:
+        out.append(f"\n## {t('activities')}\n")
+    for a in m.activities:
+        out.append(f"### {a.title}\n")
+        facts = _activity_facts(a, t)
+        if a.meta.slide:
+            facts.insert(-1, f"    - {slide_cue(course, m, a.meta.slide, page, t)}")
+        out.append("\n".join(facts))
+    if m.deck:
+        out.append(f"\n## {t('slides')}\n")
+        out += [f"- {slide_cue(course, m, s.id, page, t)} — {s.title}" for s in m.deck.slides]
+    return "\n".join(out) + "\n"
+
+
+def checklist(course: Course, t: Strings) -> str:
+    page = "trainer/index.md"
+    out = [f"# {t('preparation_checklist')}\n",
+           f"[{t('agenda')}]({rel(page, 'agenda.md')}) · "
+           f"[{t('trainers_guide')}]({rel(page, layout.trainers_guide(course))})\n"]
+    materials: dict[str, None] = {}
+    copies: list[str] = []
+    total = 0
+    out.append(f"| {t('module')} | {t('preparation')} | {t('room_setup')} | {t('copies')} |")
+    out.append("|---|---|---|---|")
+    for m in course.modules:
+        n = m.notes.meta if m.notes else None
+        link = f"[{m.id}. {m.title}]({rel(page, layout.trainer_page(m))})"
+        if n is None:
+            out.append(f"| {link} | — | — | — |")
+            continue
+        total += n.preparation_minutes
+        materials.update(dict.fromkeys(n.materials))
+        for a in m.activities:
+            materials.update(dict.fromkeys(a.meta.materials))
+        copies += [f"{c} ({m.id})" for c in n.copies]
+        out.append(f"| {link} | {duration(n.preparation_minutes, t)} | {n.room_setup or '—'} | "
+                   f"{'; '.join(n.copies) or '—'} |")
+    out.append(f"\n**{t('total')}:** {duration(total, t)}\n")
+    out.append(f"## {t('materials')}\n\n" + "\n".join(f"- [ ] {x}" for x in materials) + "\n")
+    out.append(f"## {t('copies')}\n\n" + "\n".join(f"- [ ] {x}" for x in copies) + "\n")
+    return "\n".join(out)
+
+
+def readings_index(course: Course, t: Strings) -> str:
+    out = [f"# {t('readings_and_cases')}\n"]
+    for p in course.readings:
+        region = f" ({p.meta.region})" if p.meta.region else ""
+        summary = f" — {p.meta.summary}" if p.meta.summary else ""
+        out.append(f"- **[{p.title}]({p.slug}.md)**{region}{summary}")
+    return "\n".join(out) + "\n"
+
+
+def size(path: Path) -> str:
+    n = path.stat().st_size
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+ZIP_SIZE = "@@offline-zip-size@@"
+
+
+def downloads(course: Course, t: Strings, docs: Path) -> str:
+    out = [f"# {t('downloads')}\n"]
+    rows = []
+    for label, target in ((t("workbook"), layout.workbook(course)),
+                          (t("trainers_guide"), layout.trainers_guide(course))):
+        if (docs / target).exists():
+            rows.append(f"| [{label}]({target}) | PDF | {size(docs / target)} |")
+    for m in course.modules:
+        for label, target, kind in ((t("handout"), layout.handout(m), "PDF"),
+                                    (t("deck_html"), layout.deck_html(m), "HTML"),
+                                    (t("deck_pdf"), layout.deck_pdf(m), "PDF"),
+                                    (t("deck_handout"), layout.deck_handout(m), "PDF"),
+                                    (t("deck_pptx"), layout.deck_pptx(m), "PPTX")):
+            if (docs / target).exists():
+                rows.append(f"| {m.id}. {m.title} — [{label}]({target}) | {kind} | {size(docs / target)} |")
+    out.append(f"| | | {t('file_size')} |\n|---|---|---|")
+    out += rows
+    out.append(f"| [{t('offline_zip')}]({layout.offline_zip(course)}) | ZIP | {ZIP_SIZE} |\n")
+    return "\n".join(out)
