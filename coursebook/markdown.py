@@ -32,10 +32,14 @@ _MkDocsLoader.add_constructor("!ENV", lambda loader, node: None)
 _MkDocsLoader.add_constructor("!relative", lambda loader, node: None)
 
 
+def mkdocs_yml(root: Path) -> Path:
+    """The course's mkdocs.yml, or the engine's own for a course without one (test courses)."""
+    own = root / "mkdocs.yml"
+    return own if own.exists() else Path(__file__).resolve().parent.parent / "mkdocs.yml"
+
+
 def mkdocs_config(root: Path) -> dict[str, Any]:
-    path = root / "mkdocs.yml"
-    if not path.exists():
-        return {}
+    path = mkdocs_yml(root)
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_MkDocsLoader) or {}  # noqa: S506
 
 

@@ -16,6 +16,7 @@ import yaml
 
 from .. import layout
 from ..context import Context
+from ..markdown import mkdocs_yml
 from ..model import Course
 from . import site_pages as pages
 
@@ -77,8 +78,7 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
     langs = [c.language, *c.languages]
     logo = c.organisation.logo
     config = {
-        "INHERIT": str(ctx.root / "mkdocs.yml") if (ctx.root / "mkdocs.yml").exists()
-        else str(Path(__file__).parents[2] / "mkdocs.yml"),
+        "INHERIT": str(mkdocs_yml(ctx.root)),
         "site_name": c.title,
         "site_description": c.subtitle,
         "site_author": ", ".join(c.authors),

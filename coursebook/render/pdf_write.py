@@ -1,0 +1,54 @@
+"""Write one PDF with WeasyPrint: the job that `render/pdf.py` and `render/slides.py` hand to
+the parallel, cached job runner. Resources may only come from the project (and the engine's
+theme); the network and every other file are refused."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from weasyprint import CSS, HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+FIXED_DATE = "2020-01-01T00:00:00Z"
+
+
+class ConfinedFetcher(URLFetcher):
+    """A URL fetcher that serves files below the allowed folders, and nothing else."""
+
+    def __init__(self, allowed: tuple[str, ...]):
+        super().__init__(allowed_protocols=("file", "data"))
+        self.allowed = tuple(Path(a).resolve() for a in allowed)
+
+    def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
+        parsed = urlparse(url)
+        if parsed.scheme == "data":
+            return super().fetch(url, headers)
+        if parsed.scheme != "file":
+            raise FatalURLFetchingError(f"refused to fetch {url}: PDFs are built offline, from "
+                                        "files in the repository only")
+        path = Path(unquote(parsed.path)).resolve()
+        if not any(path.is_relative_to(a) for a in self.allowed):
+            raise FatalURLFetchingError(f"refused to read {path}: it is outside the repository")
+        return super().fetch(url, headers)
+
+
+def build_date() -> str:
+    """The date written into PDFs: SOURCE_DATE_EPOCH if set, else a fixed one (reproducible)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        from datetime import UTC, datetime
+
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return FIXED_DATE
+
+
+def write_pdf(html: str, base_url: str, stylesheets: tuple[str, ...], allowed: tuple[str, ...],
+              *, out: Path) -> None:
+    """Render `html` to the PDF `out` (tagged PDF/UA, fonts subset and embedded)."""
+    fetcher = ConfinedFetcher(allowed)
+    css = [CSS(filename=s, url_fetcher=fetcher) for s in stylesheets]
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    document.write_pdf(out, stylesheets=css, pdf_variant="pdf/ua-1", pdf_identifier=b"coursebook",
+                       optimize_images=True)
