@@ -1,12 +1,161 @@
-"""Render stage: slides (not written yet)."""
+"""Render stage: slide decks. For each module with a deck, per language:
+offline reveal.js HTML with speaker notes, a 16:9 PDF, a three-per-page handout PDF, and an
+editable PowerPoint file. The slide ids (VI-2) are the reveal.js section ids, so
+`06-ncpc-roles.html#/VI-2` opens that slide."""
 
 from __future__ import annotations
 
+import re
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .. import layout
 from ..context import Context
-from ..model import Course
+from ..deck import Slide
+from ..jobs import Job, run_jobs
+from ..markdown import participant
+from ..model import Course, Module
+from ..refs import Ref, replace_refs
+from .pdf import RTL, _file_url, _images
+from .pdf_write import build_date, write_pdf
+from .site_pages import duration
+from .slides_pptx import write_pptx
+
+REVEAL = "node_modules/reveal.js/dist"
+REVEAL_FILES = ("reset.css", "reveal.css", "reveal.js", "plugin/notes.js")
+HEADING = re.compile(r"^\s*#{1,6}\s+.*$")
+SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+
+
+@dataclass
+class SlideView:
+    """A slide ready for the templates: its id, title, body and notes as HTML."""
+
+    id: str
+    title: str
+    layout: str
+    html: str
+    notes: str
+    columns: list[str]
+    notes_text: str
+    body_md: str
+
+
+def _ref(course: Course, module: Module, t):
+    def render(ref: Ref) -> str:
+        if ref.kind == "slide":
+            found = course.slide(ref.key)
+            target = f"#/{ref.key}" if found and found[0] is module else \
+                f"{Path(layout.deck_html(found[0])).name}#/{ref.key}" if found else ""
+            return f"[{ref.label or t('slide_ref', id=ref.key)}]({target})"
+        item = {"module": course.module, "activity": course.activity, "reading": course.reading,
+                "page": course.page}[ref.kind](ref.key)
+        return ref.label or (item.title if item else ref.key)
+    return render
+
+
+def slide_views(course: Course, module: Module, ctx: Context) -> list[SlideView]:
+    """The deck's slides as HTML, the title slide made from the module's metadata."""
+    t = ctx.strings(course)
+    md = ctx.markdown
+    resolve = _ref(course, module, t)
+    views = []
+    for slide in module.deck.slides:
+        if slide.layout == "title":
+            views.append(_title_view(course, module, slide, t))
+            continue
+        body = participant(replace_refs(slide.body, resolve))
+        columns: list[str] = []
+        if slide.layout == "two-column" and "|||" in body:
+            lines = body.split("\n")
+            head = [x for x in lines[:1] if HEADING.match(x)]
+            rest = "\n".join(lines[len(head):])
+            columns = [_abs(md.html(part), slide.path) for part in re.split(r"(?m)^\s*\|\|\|\s*$", rest)]
+            html = md.html("\n".join(head))
+        else:
+            html = _abs(md.html(body), slide.path)
+        notes_md = replace_refs(slide.notes, resolve)
+        views.append(SlideView(slide.id, slide.title, slide.layout, html, md.html(notes_md), columns,
+                               notes_md, body))
+    return views
+
+
+def _title_view(course: Course, module: Module, slide: Slide, t) -> SlideView:
+    return SlideView(slide.id, module.title, "title", "", "", [],
+                     f"{course.config.title} — {module.id}. {module.title}", "")
+
+
+def _abs(html: str, source: Path | None) -> str:
+    """Image paths made absolute file URLs (for PDFs and PPTX)."""
+    if source is None:
+        return html
+    return SRC.sub(lambda m: m[1] + _file_url(source.parent, m[2]) + m[3], html)
+
+
+def _web(html: str, out_dir: Path) -> str:
+    """For the HTML deck: images copied beside it, linked relatively (works from file://)."""
+    def copy(m: re.Match) -> str:
+        src = m[2]
+        if not src.startswith("file:"):
+            return m[0]
+        from urllib.parse import unquote, urlparse
+
+        path = Path(unquote(urlparse(src).path))
+        target = out_dir / "images" / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        return f"{m[1]}images/{path.name}{m[3]}"
+    return SRC.sub(copy, html)
 
 
 def render(course: Course, ctx: Context, docs: Path) -> None:
-    """Write this course's slides outputs into the language's site source folder `docs`."""
+    """Write every deck of this course into `docs/slides/`."""
+    modules = [m for m in course.modules if m.deck]
+    if not modules:
+        return
+    t = ctx.strings(course)
+    out_dir = docs / "slides"
+    _copy_reveal(ctx, out_dir / "reveal")
+    shutil.copyfile(ctx.theme_file("slides/slides.css"), out_dir / "reveal" / "course-slides.css")
+    env = Environment(loader=FileSystemLoader([str(d / "slides") for d in ctx.theme_dirs]),
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    c = course.config
+    base = {"course": c, "lang": course.lang, "t": t, "date": build_date(), "paper": c.paper,
+            "dir": "rtl" if course.lang.split("-")[0] in RTL else "ltr"}
+    css = (str(ctx.theme_file("slides/print.css")),)
+    allowed = tuple(str(x) for x in (ctx.root, *ctx.theme_dirs, ctx.build_dir))
+    jobs = []
+    for m in ctx.progress(modules, f"slides ({course.lang})"):
+        views = slide_views(course, m, ctx)
+        values = {**base, "module": m, "slides": views, "duration": duration(m.minutes, t),
+                  "title": m.deck.title}
+        web = [SlideView(**{**v.__dict__, "html": _web(v.html, out_dir),
+                            "columns": [_web(x, out_dir) for x in v.columns]}) for v in views]
+        html = env.get_template("deck.html").render(**{**values, "slides": web})
+        (out_dir / Path(layout.deck_html(m)).name).write_text(html, encoding="utf-8")
+        for template, target in (("print.html", layout.deck_pdf(m)),
+                                 ("handout.html", layout.deck_handout(m))):
+            page = env.get_template(template).render(**values)
+            jobs.append(Job(write_pdf, (page, docs.as_uri() + "/", css, allowed), docs / target,
+                            deps=(Path(css[0]), *_images(page))))
+        template_pptx = ctx.theme_file("slides/template.pptx")
+        pptx_args = ([(v.id, v.title, v.layout, v.html, v.columns, v.notes_text) for v in views],
+                     f"{m.id}. {m.title}", c.title, str(template_pptx) if template_pptx.exists() else "",
+                     course.lang, ", ".join(c.authors))
+        jobs.append(Job(write_pptx, pptx_args, docs / layout.deck_pptx(m),
+                        deps=(template_pptx, *_images("".join(v.html + "".join(v.columns) for v in views)))))
+    run_jobs(jobs, ctx, f"slide PDFs and PPTX ({course.lang})")
+
+
+def _copy_reveal(ctx: Context, target: Path) -> None:
+    source = ctx.root / REVEAL if (ctx.root / REVEAL).exists() else Path(__file__).parents[2] / REVEAL
+    for rel in REVEAL_FILES:
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / rel, target / Path(rel).name)
+    for extra in ("LICENSE",):
+        lic = source.parent / extra
+        if lic.exists():
+            shutil.copyfile(lic, target / "LICENSE.txt")
