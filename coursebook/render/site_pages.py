@@ -160,7 +160,8 @@ def trainer(course: Course, m: Module, t: Strings) -> str:
                 (t("copies"), "; ".join(notes.meta.copies))]
         out.append(f"## {t('preparation')}\n\n" + "\n".join(f"- **{k}:** {v}" for k, v in prep if v) + "\n")
         if notes.meta.steps:
-            out.append(f"## {t('facilitation_steps')}\n\n| {t('time')} | {t('duration')} | {t('step')} |\n|---|---|---|")
+            out.append(f"## {t('facilitation_steps')}\n")
+            out.append(f"| {t('time')} | {t('duration')} | {t('step')} |\n|---|---|---|")
             for clock, step in zip(_step_clock(course, m), notes.meta.steps, strict=True):
                 text = resolve(step.do, course, page, t).replace("|", "\\|").replace("\n", " ")
                 if step.activity and course.activity(step.activity):
