@@ -1,8 +1,9 @@
 """The timetable, computed from the schedule in course.yml and the modules' durations.
 
 Each module is laid out as its presentation, then its activities. A part that crosses a
-break is split around it; a part that cannot end before the day's end moves to the next
-day. Whatever still does not fit makes the last day overrun, which `check` reports.
+break is split around it, but is not started in the last few minutes before one. A part that
+cannot end before the day's end moves to the next day. Whatever still does not fit makes the
+last day overrun, which `check` reports.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .model import Activity, Course, Module
+
+MIN_RUN = 10  # a part is not started when fewer minutes than this remain before a break
 
 
 def minutes_of(hhmm: str) -> int:
@@ -87,6 +90,9 @@ def compute_agenda(course: Course) -> list[AgendaDay]:
             if needed(t, length) > day.end and t > day.start and di + 1 < len(days):
                 di, bi = di + 1, 0
                 day, t = days[di], days[di].start
+            nxt = breaks[di][bi] if bi < len(breaks[di]) else None
+            if nxt and 0 < nxt[0] - t < MIN_RUN and length > nxt[0] - t:
+                t = nxt[0]  # not worth starting a few minutes before a break: start after it
             remaining, continued = length, False
             while remaining > 0:
                 nxt = breaks[di][bi] if bi < len(breaks[di]) else None

@@ -48,6 +48,7 @@ def write_source(course: Course, ctx: Context, docs: Path) -> None:
         for page in course.readings:
             _write(docs, layout.reading_page(page), pages.course_page(course, page, t))
     _write(docs, "downloads.md", pages.downloads(course, t, docs))
+    _write(docs, layout.offline_zip(course), "")  # placeholder: the real zip is made after MkDocs
     assets = docs / "assets"
     shutil.copytree(ctx.theme_file("assets"), assets, dirs_exist_ok=True)
     shim = ctx.root / SHIM if (ctx.root / SHIM).exists() else Path(__file__).parents[2] / SHIM

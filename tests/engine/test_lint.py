@@ -7,6 +7,7 @@ from tests.conftest import ROOT
 
 
 def test_ruff_clean() -> None:
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "coursebook", "tests", "bench", "build.py"],
+    paths = ["coursebook", "tests", "bench", "build.py"]
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", *paths],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
