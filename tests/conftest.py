@@ -27,3 +27,92 @@ def write(root: Path, rel: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+# ---- built outputs and a real browser, shared by the site, PDF and slide tests ----
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def default_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own course, built once for the whole test session."""
+    from coursebook.build import Options, build
+
+    out = tmp_path_factory.mktemp("default") / "site"
+    build(Options(ROOT, out=out, verbosity=0))
+    return out
+
+
+@pytest.fixture(scope="session")
+def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small fixture course (en + es), built once."""
+    from coursebook.build import Options, build
+
+    root = tmp_path_factory.mktemp("mini") / "course-repo"
+    shutil.copytree(MINI, root)
+    build(Options(root, verbosity=0))
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never Playwright's own browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Served:
+    """A folder served over http on 127.0.0.1, on a free port, in a thread."""
+
+    def __init__(self, folder: Path):
+        import functools
+        import http.server
+        import threading
+
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _quiet_handler_base():
+    import http.server
+
+    return http.server.SimpleHTTPRequestHandler
+
+
+class _QuietHandler(_quiet_handler_base()):
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_default(default_site: Path):
+    server = Served(default_site)
+    yield server.url
+    server.close()
+
+
+def watch(page) -> dict:
+    """Record a page's requests and console errors, to assert none leave the machine."""
+    seen: dict = {"requests": [], "errors": []}
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    return seen
+
+
+def foreign(requests: list[str]) -> list[str]:
+    """Requests to anything but this machine (file://, data:, 127.0.0.1)."""
+    return [u for u in requests if not u.startswith(("file://", "data:", "blob:", "about:"))
+            and not u.startswith("http://127.0.0.1:")]

@@ -15,6 +15,8 @@ from .links import rel, resolve
 
 def duration(minutes: int, t: Strings) -> str:
     h, m = divmod(minutes, 60)
+    if h and not m:
+        return t("hours", h=h)
     return t("hours_minutes", h=h, m=m) if h else t("minutes", n=m)
 
 
