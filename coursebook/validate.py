@@ -179,6 +179,9 @@ def _check_image(root: Path, path: Path, line: int, alt: str, src: str, after: s
                      "keep images inside the course repository")
     elif not target.is_file():
         report.error(path, line, f"image '{src}' not found", "give a path relative to this file")
+    elif (problem := _unreadable(target)) is not None:
+        report.error(path, line, f"image '{src}' cannot be read: {problem}",
+                     "export it again as PNG, JPEG or SVG")
 
 
 def _check_accessibility(prose: str, path: Path, first: int, report: Report) -> None:
@@ -201,6 +204,26 @@ def _check_accessibility(prose: str, path: Path, first: int, report: Report) -> 
             if words in VAGUE_LINKS:
                 report.warning(path, where, f"link text '{link[1]}' does not say where it goes",
                                "name the destination, e.g. [the activity sheet](…)")
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why an image file cannot be used, or None when it can."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if path.suffix.lower() == ".svg":
+        return None if b"<svg" in data[:4096] else "not an SVG file"
+    from io import BytesIO
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        return f"not a valid image ({type(exc).__name__})"
+    return None
 
 
 def _without_code(text: str) -> str:

@@ -111,6 +111,8 @@ ERRORS = [
     ("image-symlink-out", symlink_out, [(MOD, 18, "outside the repository")]),
     ("image-remote", image("https://example.org/chart.png"), [(MOD, 18, "remote image")]),
     ("image-missing", image("chart.png"), [(MOD, 18, "image 'chart.png' not found")]),
+    ("image-corrupt", lambda root: [(root / "modules/01-basics/chart.png").write_bytes(b"\x89PNG broken"),
+                                    image("chart.png")(root)], [(MOD, 18, "image 'chart.png' cannot be read")]),
     ("raw-script", edit(MOD, "More participant text.", "<script>alert(1)</script>"),
      [(MOD, 18, "raw <script>")]),
 ]
