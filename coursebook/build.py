@@ -5,6 +5,7 @@ Read `build()` top to bottom to see where anything happens; each stage is one mo
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ class Options:
     languages: list[str] | None = None  # default: every language of the course
     outputs: tuple[str, ...] = OUTPUTS
     verbosity: int = 1
+    clean: bool = False  # forget the render cache: re-render every PDF and deck
     report: Report = field(init=False)
 
     def __post_init__(self) -> None:
@@ -58,10 +60,16 @@ def load_courses(options: Options) -> list[Course]:
     return courses
 
 
+FIXED_EPOCH = "1577836800"  # 2020-01-01: dates written into outputs unless SOURCE_DATE_EPOCH says otherwise
+
+
 def build(options: Options) -> list[Course]:
-    """Build every output of every language into `options.out`, atomically."""
+    """Build every output of every language into `options.out`, atomically and reproducibly."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)  # read by MkDocs, WeasyPrint jobs
     courses = load_courses(options)
     ctx = Context(options.root, options.root / ".build", options.verbosity)
+    if options.clean:
+        shutil.rmtree(ctx.build_dir, ignore_errors=True)
     with staging(options.out) as stage:                     # 5. write: swapped in on success
         for course in courses:
             docs = ctx.build_dir / course.lang / "docs"

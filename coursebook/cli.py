@@ -67,12 +67,14 @@ def parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--out", type=Path, help="output folder (default: site/)")
     p.add_argument("--only", help=f"comma-separated outputs to build: {','.join(OUTPUTS)}")
+    p.add_argument("--clean", action="store_true", help="ignore the render cache; re-render everything")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     b = sub.add_parser("build", help="build everything (the default)", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(b)
     b.add_argument("--out", type=Path, help="output folder (default: site/)")
     b.add_argument("--only", help=f"comma-separated outputs to build: {','.join(OUTPUTS)}")
+    b.add_argument("--clean", action="store_true", help="ignore the render cache; re-render everything")
     c = sub.add_parser("check", help="validate the course and list every problem",
                        epilog="example:\n  python build.py check --strict",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -163,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     options = Options(args.root, getattr(args, "out", None), args.strict, args.languages,
-                      only, verbosity)
+                      only, verbosity, getattr(args, "clean", False))
     if args.command == "serve":
         from .serve import serve
 
@@ -183,6 +185,12 @@ def main(argv: list[str] | None = None) -> int:
         print_diagnostics(exc.diagnostics)
         if args.command != "check":
             print("build failed; the previous output was left as it was", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a theme template or a renderer failed: say so, keep site/
+        if verbosity >= 2:
+            raise
+        print(f"coursebook: build failed: {type(exc).__name__}: {exc}\n"
+              "the previous output was left as it was; run with -v for the details", file=sys.stderr)
         return 1
     if verbosity:
         print_diagnostics(options.report.warnings)

@@ -1,0 +1,76 @@
+"""Whole builds: atomic output, reproducible bytes, the render cache, and no network."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coursebook.build import Options, build
+from coursebook.cli import main
+from tests.conftest import MINI, ROOT, write
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(MINI, root)
+    return root
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_failing_build_leaves_the_previous_site(repo: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["--root", str(repo), "-q"]) == 0
+    before = tree(repo / "site")
+    # a broken theme template fails the PDF stage half-way through the build
+    broken = "{% extends 'layout.html' %}{% block body %}{{ nope() }}{% endblock %}"
+    write(repo, "theme/pdf/handout.html", broken)
+    assert main(["--root", str(repo), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "build failed: UndefinedError" in err and "previous output was left" in err
+    assert tree(repo / "site") == before
+    assert sorted(p.name for p in repo.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    build(Options(ROOT, out=one, verbosity=0, clean=True))
+    build(Options(ROOT, out=two, verbosity=0, clean=True))
+    comparison = filecmp.dircmp(one, two)
+    assert tree(one).keys() == tree(two).keys()
+    different = [name for name, data in tree(one).items() if tree(two)[name] != data]
+    assert different == [], different
+    assert comparison.left_only == comparison.right_only == []
+
+
+def test_rebuild_after_one_edit_renders_only_what_depends_on_it(repo: Path) -> None:
+    write(repo, "modules/02-more/module.md", "---\nid: M\ntitle: More\npresentation_minutes: 5\n---\nText.\n")
+    write(repo, "slides/02-more.md", "## One\n\nNote:\nn\n")
+    build(Options(repo, verbosity=0))
+    cache = repo / ".build" / "cache"
+    before = set(cache.iterdir())
+    source = repo / "modules/02-more/module.md"
+    source.write_text(source.read_text() + "\nOne more sentence.\n")
+    build(Options(repo, verbosity=0))
+    new = {p.name for p in set(cache.iterdir()) - before}
+    # the participant text changed: module M's handout and the workbook, in en and in es (which
+    # falls back to the same text); the trainer's guide holds no participant text, decks neither
+    assert len(new) == 4, sorted(new)
+    assert all(name.endswith(".pdf") for name in new)
+
+
+@pytest.mark.skipif(subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0,
+                    reason="this machine does not allow network namespaces")
+def test_build_without_network(repo: Path) -> None:
+    command = ["unshare", "-n", sys.executable, str(ROOT / "build.py"), "--root", str(repo), "-q", "--clean"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (repo / "site" / "en" / "handouts" / "workbook.pdf").is_file()
+    assert (repo / "site" / "es" / "slides" / "01-basics.pptx").is_file()
