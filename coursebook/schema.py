@@ -60,6 +60,7 @@ class CourseConfig(Strict):
     languages: list[str] = Field(default_factory=list, description="Other editions.")
     paper: Literal["A4", "Letter"] = Field("A4", description="Paper size of the PDFs.")
     audience: str = Field("", description="Who the course is for.")
+    author_guide: bool = Field(True, description="Include the authoring guide in the site.")
     schedule: Schedule
 
 

@@ -48,6 +48,10 @@ def write_source(course: Course, ctx: Context, docs: Path) -> None:
         for page in course.readings:
             _write(docs, layout.reading_page(page), pages.course_page(course, page, t))
     _write(docs, "downloads.md", pages.downloads(course, t, docs))
+    if course.config.author_guide:
+        guide = ctx.root / "AUTHORING.md"
+        guide = guide if guide.exists() else Path(__file__).parents[2] / "AUTHORING.md"
+        _write(docs, "guide/authoring.md", guide.read_text(encoding="utf-8").replace("](AUTHORING.md)", "]()"))
     _write(docs, layout.offline_zip(course), "")  # placeholder: the real zip is made after MkDocs
     assets = docs / "assets"
     shutil.copytree(ctx.theme_file("assets"), assets, dirs_exist_ok=True)
@@ -70,6 +74,8 @@ def _nav(course: Course, ctx: Context) -> list:
     nav.append({t("trainer_view"): [{t("preparation_checklist"): "trainer/index.md"}] +
                 [{f"{m.id}. {m.title}": layout.trainer_page(m)} for m in course.modules]})
     nav.append({t("downloads"): "downloads.md"})
+    if course.config.author_guide:
+        nav.append({t("author_guide"): "guide/authoring.md"})
     return nav
 
 

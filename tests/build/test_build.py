@@ -74,3 +74,13 @@ def test_build_without_network(repo: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (repo / "site" / "en" / "handouts" / "workbook.pdf").is_file()
     assert (repo / "site" / "es" / "slides" / "01-basics.pptx").is_file()
+
+
+def test_author_guide_can_be_switched_off(repo: Path) -> None:
+    build(Options(repo, verbosity=0, outputs=("site",)))
+    assert "Forking the course for your centre" in (repo / "site/en/guide/authoring.html").read_text()
+    course = repo / "course" / "course.yml"
+    course.write_text(course.read_text() + "author_guide: false\n")
+    build(Options(repo, verbosity=0, outputs=("site",)))
+    assert not (repo / "site/en/guide").exists()
+    assert "Guide for authors" not in (repo / "site/en/index.html").read_text()
