@@ -15,6 +15,7 @@ from .diagnostics import CourseError, Report
 from .load import load_project
 from .model import Course, make_course
 from .render import pdf, site, slides
+from .status import coverage, translation_status
 from .validate import check_course, validate_files
 from .write import staging
 
@@ -53,6 +54,9 @@ def load_courses(options: Options) -> list[Course]:
                          f"'{lang}' is not a language of this course", "add it to 'languages'")
     wanted = [x for x in languages if not options.languages or x in options.languages]
     courses = [make_course(sources, lang, report) for lang in wanted]   # 3. model
+    entries = translation_status(sources)
+    for course in courses:
+        course.coverage = {lang: coverage(entries, lang) for lang in config.languages}
     for course in courses:
         check_course(course, sources, report)               # 2b. validate the whole course
     if report.failed(options.strict):

@@ -109,6 +109,7 @@ class Course:
     pages: list[Page]
     readings: list[Page]
     modules: list[Module]
+    coverage: dict[str, float] = field(default_factory=dict)  # language -> % of files current
 
     @property
     def is_source(self) -> bool:

@@ -130,6 +130,7 @@ def render(course: Course, ctx: Context, docs: Path) -> None:
     base = {"course": c, "lang": course.lang, "dir": "rtl" if course.lang.split("-")[0] in RTL else "ltr",
             "t": t, "date": build_date(), "paper": c.paper, "page_of": _page_of(t),
             "source_name": Strings(ctx.root, c.language, c.language)("language_name"),
+            "source_dir": "rtl" if c.language.split("-")[0] in RTL else "ltr",
             "footer": " · ".join([t("licence", licence=c.licence), t("version", version=c.version)])}
     css = (str(ctx.theme_file("pdf/print.css")),)
     allowed = tuple(str(x) for x in (ctx.root, *ctx.theme_dirs, ctx.build_dir))

@@ -19,6 +19,7 @@ from ..context import Context
 from ..markdown import mkdocs_yml
 from ..model import Course
 from . import site_pages as pages
+from .pdf import RTL
 
 SHIM = "node_modules/iframe-worker/shim/index.js"
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
@@ -104,8 +105,13 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
         config["theme"]["favicon"] = f"assets/{Path(logo).name}"
     if len(langs) > 1:
         names = {x: ctx.strings(_with_lang(course, x))("language_name") for x in langs}
+        for x, share in course.coverage.items():
+            if share < 100:
+                names[x] += f" ({share:.0f}%)"  # how much of that edition is translated
         config["extra"]["alternate"] = [{"name": names[x], "link": f"../{x}/index.html", "lang": x}
                                         for x in langs]
+    if course.lang.split("-")[0] in RTL:
+        config["theme"]["direction"] = "rtl"
     return config
 
 

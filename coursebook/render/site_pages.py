@@ -27,7 +27,8 @@ def fallback(text: Text, course: Course, t: Strings, body: str) -> str:
     src = course.config.language
     notice = t("fallback_notice", language=t("language_name"), source=Strings(
         course.root, src, src)("language_name"))
-    return f'!!! info ""\n    {notice}\n\n<div lang="{src}" markdown="1">\n\n{body}\n\n</div>\n'
+    direction = "rtl" if src.split("-")[0] in ("ar", "fa", "he", "ur") else "ltr"
+    return f'!!! info ""\n    {notice}\n\n<div lang="{src}" dir="{direction}" markdown="1">\n\n{body}\n\n</div>\n'
 
 
 def bullets(items: list[str], course: Course, page: str, t: Strings) -> str:
@@ -254,4 +255,8 @@ def downloads(course: Course, t: Strings, docs: Path) -> str:
     out.append(f"| | | {t('file_size')} |\n|---|---|---|")
     out += rows
     out.append(f"| [{t('offline_zip')}]({layout.offline_zip(course)}) | ZIP | {ZIP_SIZE} |\n")
-    return "\n".join(out)
+    if course.coverage:
+        out.append(f"## {t('translation_coverage')}\n")
+        out.append(f"| {t('language')} | {t('translated')} |\n|---|---|")
+        out += [f"| {lang} | {share:.0f}% |" for lang, share in course.coverage.items()]
+    return "\n".join(out) + "\n"

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .. import layout
 from ..context import Context
 from ..deck import Slide
+from ..i18n import Strings
 from ..jobs import Job, run_jobs
 from ..markdown import participant
 from ..model import Course, Module
@@ -131,7 +132,7 @@ def render(course: Course, ctx: Context, docs: Path) -> None:
     for m in ctx.progress(modules, f"slides ({course.lang})"):
         views = slide_views(course, m, ctx)
         values = {**base, "module": m, "slides": views, "duration": duration(m.minutes, t),
-                  "title": m.deck.title}
+                  "title": m.deck.title, "fallback": _fallback_notice(course, ctx) if m.deck.fallback else ""}
         web = [SlideView(**{**v.__dict__, "html": _web(v.html, out_dir),
                             "columns": [_web(x, out_dir) for x in v.columns]}) for v in views]
         html = env.get_template("deck.html").render(**{**values, "slides": web})
@@ -148,6 +149,12 @@ def render(course: Course, ctx: Context, docs: Path) -> None:
         jobs.append(Job(write_pptx, pptx_args, docs / layout.deck_pptx(m),
                         deps=(template_pptx, *_images("".join(v.html + "".join(v.columns) for v in views)))))
     run_jobs(jobs, ctx, f"slide PDFs and PPTX ({course.lang})")
+
+
+def _fallback_notice(course: Course, ctx: Context) -> str:
+    src = course.config.language
+    return ctx.strings(course)("fallback_notice", language=ctx.strings(course)("language_name"),
+                               source=Strings(ctx.root, src, src)("language_name"))
 
 
 def _copy_reveal(ctx: Context, target: Path) -> None:
