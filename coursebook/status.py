@@ -42,7 +42,7 @@ def translation_status(sources: Sources) -> list[Entry]:
             if tr is None:
                 state = "missing"
             else:
-                state = "current" if tr.meta.get("translation_of") == current else "stale"
+                state = "current" if str(tr.meta.get("translation_of")) == current else "stale"
             out.append(Entry(lang, rel, state))
     return out
 
@@ -63,7 +63,7 @@ def mark_translated(path: Path, root: Path) -> str:
         raise ValueError(f"{path.name} has no source file {source.name}")
     digest = source_hash(SourceFile(source, {}, {}))
     text = path.read_text(encoding="utf-8")
-    line = f"translation_of: {digest}"
+    line = f'translation_of: "{digest}"'
     if path.suffix == ".yml":
         if re.search(r"(?m)^translation_of:.*$", text):
             text = re.sub(r"(?m)^translation_of:.*$", line, text)
