@@ -51,4 +51,4 @@ def write_pdf(html: str, base_url: str, stylesheets: tuple[str, ...], allowed: t
     css = [CSS(filename=s, url_fetcher=fetcher) for s in stylesheets]
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     document.write_pdf(out, stylesheets=css, pdf_variant="pdf/ua-1", pdf_identifier=b"coursebook",
-                       optimize_images=True)
+                       optimize_images=True, presentational_hints=True)  # e.g. <ol start="5">

@@ -7,6 +7,7 @@ same site, and so could Zensical, which reads mkdocs.yml but runs no MkDocs plug
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import zipfile
@@ -130,10 +131,18 @@ def build(courses: list[Course], ctx: Context, out: Path) -> None:
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING if ctx.verbosity < 2 else logging.INFO)
     for course in ctx.progress(courses, "site"):
-        config = load_config(str(ctx.build_dir / course.lang / "mkdocs.yml"))
+        work = ctx.build_dir / course.lang
+        key, cached = _source_key(ctx, work), work / "site-out"
+        if (work / "site-key").exists() and (work / "site-key").read_text() == key and cached.is_dir():
+            shutil.copytree(cached, out / course.lang)  # nothing this edition shows has changed
+            continue
+        config = load_config(str(work / "mkdocs.yml"))
         config.site_dir = str(out / course.lang)
         mkdocs_build(config)
         _offline_zip(course, out / course.lang)
+        shutil.rmtree(cached, ignore_errors=True)
+        shutil.copytree(out / course.lang, cached)
+        (work / "site-key").write_text(key)
     source = courses[0].config.language
     first = source if any(c.lang == source for c in courses) else courses[0].lang
     target = f"{first}/index.html"
@@ -142,6 +151,20 @@ def build(courses: list[Course], ctx: Context, out: Path) -> None:
         f'<meta http-equiv="refresh" content="0; url={target}"><title>{courses[0].config.title}</title>'
         f'</head><body><p><a href="{target}">{courses[0].config.title}</a></p></body></html>\n',
         encoding="utf-8")
+
+
+def _source_key(ctx: Context, work: Path) -> str:
+    """A hash of everything MkDocs reads for one edition: its site source, the configs, the
+    theme overrides and the versions of MkDocs and Material."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256(f"{version('mkdocs')}|{version('mkdocs-material')}".encode())
+    files = [*sorted((work / "docs").rglob("*")), work / "mkdocs.yml", mkdocs_yml(ctx.root),
+             *sorted(ctx.theme_file("overrides").rglob("*"))]
+    for path in files:
+        if path.is_file():
+            h.update(str(path).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 def _offline_zip(course: Course, site: Path) -> None:

@@ -84,3 +84,16 @@ def test_author_guide_can_be_switched_off(repo: Path) -> None:
     build(Options(repo, verbosity=0, outputs=("site",)))
     assert not (repo / "site/en/guide").exists()
     assert "Guide for authors" not in (repo / "site/en/index.html").read_text()
+
+
+def test_unchanged_edition_reuses_its_built_site(repo: Path) -> None:
+    build(Options(repo, verbosity=0, outputs=("site",)))
+    marker = repo / ".build" / "es" / "site-out" / "reused.txt"
+    marker.write_text("from the cache")
+    build(Options(repo, verbosity=0, outputs=("site",)))
+    assert (repo / "site" / "es" / "reused.txt").read_text() == "from the cache"  # MkDocs did not run
+    translation = repo / "modules" / "01-basics" / "module.es.md"
+    translation.write_text(translation.read_text() + "\nUna frase más.\n")
+    build(Options(repo, verbosity=0, outputs=("site",)))
+    assert not (repo / "site" / "es" / "reused.txt").exists()  # the edition changed: rebuilt
+    assert "Una frase más." in (repo / "site" / "es" / "modules" / "01-basics.html").read_text()

@@ -169,3 +169,10 @@ def test_pages_look_right(default_site: Path, tmp_path: Path) -> None:
     for png in sorted(tmp_path.glob("p-*.png")):
         extrema = Image.open(png).convert("L").getextrema()
         assert extrema[0] < 128, f"{png.name} is blank"
+
+
+def test_numbered_lists_keep_their_numbers(default_site: Path) -> None:
+    """The nine roles of Section VI are numbered 1–9 across four lists (<ol start="5"> …)."""
+    body = " ".join(text(default_site / "en" / "handouts" / "06-ncpc-roles.pdf").split())
+    assert "5. advocating laws and programmes" in body
+    assert "9. helping set targets and benchmarks" in body
