@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -129,7 +130,16 @@ def build(courses: list[Course], ctx: Context, out: Path) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    logging.getLogger("mkdocs").setLevel(logging.WARNING if ctx.verbosity < 2 else logging.INFO)
+    level = logging.WARNING if ctx.verbosity < 2 else logging.INFO
+    logging.getLogger("mkdocs").setLevel(level)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # jieba still imports pkg_resources
+        try:
+            import jieba  # Material splits Chinese into words with it, for search
+
+            jieba.setLogLevel(level)
+        except ImportError:
+            pass
     for course in ctx.progress(courses, "site"):
         work = ctx.build_dir / course.lang
         key, cached = _source_key(ctx, work), work / "site-out"

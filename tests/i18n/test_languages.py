@@ -144,3 +144,16 @@ def test_coverage_is_shown(scripts: Path) -> None:
     assert "Translation coverage" in downloads and re.search(r"<td>ar</td>\s*<td>\d+%</td>", downloads)
     home = (scripts / "en" / "index.html").read_text()
     assert re.search(r"العربية \(\d+%\)", home)  # in the language switcher
+
+
+def test_chinese_search_finds_chinese_words(browser, scripts: Path) -> None:
+    """Chinese has no spaces: jieba segments it at build time so that search finds words."""
+    page = browser.new_page()
+    page.goto((scripts / "zh" / "index.html").as_uri())
+    page.locator(".md-search__input").first.click()
+    page.keyboard.type("清洁生产")
+    page.keyboard.press("End")  # typed text arrives without key events; Material searches on keyup
+    page.wait_for_function("document.querySelectorAll('.md-search-result__item a').length > 0", timeout=15000)
+    hits = page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
+    assert any("modules/01-basics.html" in h for h in hits), hits
+    page.close()
