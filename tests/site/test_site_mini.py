@@ -56,7 +56,8 @@ def test_trainer_page_times_every_step_from_the_agenda(mini_site: Path) -> None:
 
 def test_checklist_combines_every_module(mini_site: Path) -> None:
     page = html(mini_site, "trainer/index.html")
-    for text in ("Preparation checklist", "10 min", "Pairs of chairs", "Flip chart", "Paper", "Worksheet (B)"):
+    for text in ("Preparation checklist", "10 min", "Pairs of chairs", "Flip chart", "Paper",
+                 "Worksheet (B)"):
         assert text in page, text
 
 
@@ -79,8 +80,8 @@ def test_site_source_builds_with_plain_mkdocs(mini_site: Path, tmp_path: Path) -
     config = yaml.safe_load(config_path.read_text())
     assert Path(config["INHERIT"]).name == "mkdocs.yml" and config["theme"]["language"] == "en"
     assert "plugins" not in config  # only the inherited ones: Material's search and offline
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_path), "-d", str(tmp_path)],
-                   check=True)
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_path),
+                    "-d", str(tmp_path)], check=True)
     assert "Talk with your neighbour" in (tmp_path / "modules" / "01-basics.html").read_text()
 
 
@@ -132,7 +133,8 @@ def test_search_finds_the_one_activity_with_a_word(browser, mini_site: Path, ser
     start = f"{served_mini}/en/index.html" if over == "http" else (mini_site / "en" / "index.html").as_uri()
     page.goto(start)
     hits = search(page, "zebra")  # only in the warm-up activity's instructions
-    assert any(h.split("?")[0].endswith("modules/01-basics.html") and "#activity-warm-up" in h for h in hits), hits
+    assert any(h.split("?")[0].endswith("modules/01-basics.html") and "#activity-warm-up" in h
+               for h in hits), hits
     assert not any("trainer/" in h for h in hits)
     assert foreign(seen["requests"]) == [] and seen["errors"] == []
     page.close()
