@@ -40,13 +40,19 @@ def home(course: Course, page: Page | None, t: Strings) -> str:
     out = [f"# {page.title if page else c.title}\n"]
     if c.subtitle:
         out.append(f"*{c.subtitle}*\n")
+    facts = [f"**{t('audience')}:** {c.audience}"] if c.audience else []
+    facts.append(f"**{t('duration')}:** {duration(course.minutes, t)} ([{t('agenda')}](agenda.md))")
+    out.append(" · ".join(facts) + "\n")
     if page:
         out.append(fallback(page, course, t, resolve(participant(page.body), course, "index.md", t)))
     out.append(f"\n## {t('modules')}\n")
     out += [f"- [{m.id}. {m.title}]({layout.module_page(m)}) — {duration(m.minutes, t)}"
             for m in course.modules]
-    out.append(f"\n[{t('agenda')}](agenda.md) · [{t('trainer_view')}](trainer/index.md) · "
-               f"[{t('downloads')}](downloads.md)\n")
+    links = [f"[{t('agenda')}](agenda.md)"]
+    if course.readings:
+        links.append(f"[{t('readings_and_cases')}](readings/index.md)")
+    links += [f"[{t('trainer_view')}](trainer/index.md)", f"[{t('downloads')}](downloads.md)"]
+    out.append("\n" + " · ".join(links) + "\n")
     return "\n".join(out)
 
 
@@ -56,6 +62,11 @@ def course_page(course: Course, page: Page, t: Strings) -> str:
     if page.meta.summary:
         head += f"*{page.meta.summary}*\n\n"
     return head + fallback(page, course, t, resolve(participant(page.body), course, path, t))
+
+
+# Tables of times are wrapped so that the CSS keeps their time columns on one line
+TIMETABLE = '<div class="timetable" markdown="1">\n\n'
+END_TIMETABLE = "\n</div>\n"
 
 
 def agenda(course: Course, t: Strings) -> str:
@@ -69,7 +80,7 @@ def _agenda_day(course: Course, day: AgendaDay, t: Strings, page: str) -> list[s
     out = [f"## {t('day', n=day.number)}\n"]
     if day.overrun:
         out.append(f'!!! warning ""\n    {t("overrun", end=hhmm(day.end), n=day.overrun)}\n')
-    out.append(f"| {t('time')} | {t('session')} | {t('duration')} |\n|---|---|---|")
+    out.append(f"{TIMETABLE}| {t('time')} | {t('session')} | {t('duration')} |\n|---|---|---|")
     for slot in day.slots:
         if slot.kind == "break":
             out.append(f"| {slot.time} | *{slot.title}* | {duration(slot.minutes, t)} |")
@@ -83,6 +94,7 @@ def _agenda_day(course: Course, day: AgendaDay, t: Strings, page: str) -> list[s
             title = f"**[{m.id}. {m.title}]({rel(page, target)})**"
         cont = " (…)" if slot.continued else ""
         out.append(f"| {slot.time} | {title}{cont} | {duration(slot.minutes, t)} |")
+    out.append(END_TIMETABLE)
     teaching = sum(s.minutes for s in day.slots if s.kind == "session")
     out.append(f"\n{t('total')}: {duration(teaching, t)} ({hhmm(day.start)}–{hhmm(day.finish)})\n")
     return out
@@ -101,7 +113,7 @@ def module(course: Course, m: Module, t: Strings, docs: Path) -> str:
     page = layout.module_page(m)
     out = [f"# {m.id}. {m.title}\n"]
     links = [f"**{t('duration')}:** {duration(m.minutes, t)}"]
-    for label, target in ((t("handout"), layout.handout(m)), (t("deck_html"), layout.deck_html(m))):
+    for label, target in _downloads(m, t):
         if (docs / target).exists():
             links.append(f"[{label}]({rel(page, target)})")
     out.append(" · ".join(links) + "\n")
@@ -164,14 +176,14 @@ def trainer(course: Course, m: Module, t: Strings) -> str:
         out.append(f"## {t('preparation')}\n\n" + "\n".join(f"- **{k}:** {v}" for k, v in prep if v) + "\n")
         if notes.meta.steps:
             out.append(f"## {t('facilitation_steps')}\n")
-            out.append(f"| {t('time')} | {t('duration')} | {t('step')} |\n|---|---|---|")
+            out.append(f"{TIMETABLE}| {t('time')} | {t('step')} | {t('duration')} |\n|---|---|---|")
             for clock, step in zip(_step_clock(course, m), notes.meta.steps, strict=True):
                 text = resolve(step.do, course, page, t).replace("|", "\\|").replace("\n", " ")
                 if step.activity and course.activity(step.activity):
                     a = course.activity(step.activity)
                     text = f"**{t('activity')}: {a.title}** — {text}"
-                out.append(f"| {clock} | {duration(step.minutes, t)} | {text} |")
-            out.append("")
+                out.append(f"| {clock} | {text} | {duration(step.minutes, t)} |")
+            out.append(END_TIMETABLE)
         out.append(fallback(notes, course, t, resolve(notes.body, course, page, t)))
     inline = [b for text in (m, *m.activities) for b in trainer_blocks(text.body)]
     if inline:
@@ -181,6 +193,8 @@ def trainer(course: Course, m: Module, t: Strings) -> str:
         out.append(f"\n## {t('activities')}\n")
     for a in m.activities:
         out.append(f"### {a.title}\n")
+        instructions = rel(page, layout.module_page(m)) + f"#activity-{a.slug}"
+        out.append(f"[{t('participant_view')}]({instructions})\n")
         facts = _activity_facts(a, t)
         if a.meta.slide:
             facts.insert(-1, f"    - {slide_cue(course, m, a.meta.slide, page, t)}")
@@ -196,7 +210,7 @@ def checklist(course: Course, t: Strings) -> str:
     out = [f"# {t('preparation_checklist')}\n",
            f"[{t('agenda')}]({rel(page, 'agenda.md')}) · "
            f"[{t('trainers_guide')}]({rel(page, layout.trainers_guide(course))})\n"]
-    materials: dict[str, None] = {}
+    materials: dict[str, list[str]] = {}  # item -> the modules that need it
     copies: list[str] = []
     total = 0
     out.append(f"| {t('module')} | {t('preparation')} | {t('room_setup')} | {t('copies')} |")
@@ -208,15 +222,17 @@ def checklist(course: Course, t: Strings) -> str:
             out.append(f"| {link} | — | — | — |")
             continue
         total += n.preparation_minutes
-        materials.update(dict.fromkeys(n.materials))
-        for a in m.activities:
-            materials.update(dict.fromkeys(a.meta.materials))
+        for item in [*n.materials, *(x for a in m.activities for x in a.meta.materials)]:
+            if m.id not in materials.setdefault(item, []):
+                materials[item].append(m.id)
         copies += [f"{c} ({m.id})" for c in n.copies]
         out.append(f"| {link} | {duration(n.preparation_minutes, t)} | {n.room_setup or '—'} | "
                    f"{'; '.join(n.copies) or '—'} |")
     out.append(f"\n**{t('total')}:** {duration(total, t)}\n")
-    out.append(f"## {t('materials')}\n\n" + "\n".join(f"- [ ] {x}" for x in materials) + "\n")
-    out.append(f"## {t('copies')}\n\n" + "\n".join(f"- [ ] {x}" for x in copies) + "\n")
+    needed = [f"{item} ({', '.join(ids)})" for item, ids in materials.items()]
+    for title, items in ((t("materials"), needed), (t("copies"), copies)):
+        boxes = "\n".join(f"- {x}" for x in items)  # drawn as boxes to tick (course.css)
+        out.append(f'## {title}\n\n<div class="checklist" markdown="1">\n\n{boxes}\n\n</div>\n')
     return "\n".join(out)
 
 
@@ -229,6 +245,13 @@ def readings_index(course: Course, t: Strings) -> str:
     return "\n".join(out) + "\n"
 
 
+def _downloads(m: Module, t: Strings) -> list[tuple[str, str]]:
+    """A module's files to download: its handout and its deck in every format."""
+    return [(t("handout"), layout.handout(m)), (t("deck_html"), layout.deck_html(m)),
+            (t("deck_pdf"), layout.deck_pdf(m)), (t("deck_handout"), layout.deck_handout(m)),
+            (t("deck_pptx"), layout.deck_pptx(m))]
+
+
 def size(path: Path) -> str:
     n = path.stat().st_size
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
@@ -238,23 +261,21 @@ ZIP_SIZE = "@@offline-zip-size@@"
 
 
 def downloads(course: Course, t: Strings, docs: Path) -> str:
+    """Every file of this edition that exists, with its size; a list per module (reads well
+    on a phone). The zip is made after MkDocs, so its size is patched in then (`ZIP_SIZE`)."""
+    def item(label: str, target: str) -> str:
+        kind = target.rsplit(".", 1)[1].upper()
+        return f"- [{label}]({target}) — {kind}, {size(docs / target)}"
+
     out = [f"# {t('downloads')}\n"]
-    rows = []
-    for label, target in ((t("workbook"), layout.workbook(course)),
-                          (t("trainers_guide"), layout.trainers_guide(course))):
-        if (docs / target).exists():
-            rows.append(f"| [{label}]({target}) | PDF | {size(docs / target)} |")
+    out += [item(label, target) for label, target in ((t("workbook"), layout.workbook(course)),
+                                                      (t("trainers_guide"), layout.trainers_guide(course)))
+            if (docs / target).exists()]
+    out.append(f"- [{t('offline_zip')}]({layout.offline_zip(course)}) — ZIP, {ZIP_SIZE}\n")
     for m in course.modules:
-        for label, target, kind in ((t("handout"), layout.handout(m), "PDF"),
-                                    (t("deck_html"), layout.deck_html(m), "HTML"),
-                                    (t("deck_pdf"), layout.deck_pdf(m), "PDF"),
-                                    (t("deck_handout"), layout.deck_handout(m), "PDF"),
-                                    (t("deck_pptx"), layout.deck_pptx(m), "PPTX")):
-            if (docs / target).exists():
-                rows.append(f"| {m.id}. {m.title} — [{label}]({target}) | {kind} | {size(docs / target)} |")
-    out.append(f"| | | {t('file_size')} |\n|---|---|---|")
-    out += rows
-    out.append(f"| [{t('offline_zip')}]({layout.offline_zip(course)}) | ZIP | {ZIP_SIZE} |\n")
+        files = [item(label, target) for label, target in _downloads(m, t) if (docs / target).exists()]
+        if files:
+            out += [f"## {m.id}. {m.title}\n", *files, ""]
     if course.coverage:
         out.append(f"## {t('translation_coverage')}\n")
         out.append(f"| {t('language')} | {t('translated')} |\n|---|---|")

@@ -52,17 +52,28 @@ def test_trainer_page_times_every_step_from_the_agenda(mini_site: Path) -> None:
     assert '<a href="../slides/01-basics.html#/B-2">' in page  # the step's slide cue
     for text in ("Keep the pace brisk", "walnuts", "Pairs of chairs", "Worksheet", "Run the warm-up"):
         assert text in page, text
+    assert 'href="../modules/01-basics.html#activity-warm-up"' in page  # the activity's instructions
 
 
 def test_checklist_combines_every_module(mini_site: Path) -> None:
     page = html(mini_site, "trainer/index.html")
-    for text in ("Preparation checklist", "10 min", "Pairs of chairs", "Flip chart", "Paper",
-                 "Worksheet (B)"):
+    for text in ("Preparation checklist", "10 min", "Pairs of chairs", "Worksheet (B)",
+                 "Flip chart (B)", "Paper (B)"):  # materials of the notes and of the activities
         assert text in page, text
+    assert page.count('class="checklist"') == 2
+
+
+def test_home_links_the_course_together(mini_site: Path) -> None:
+    page = html(mini_site, "index.html")
+    assert "This mini course has one module" in page and "1 h 15 min" in page
+    for target in ("modules/01-basics.html", "agenda.html", "readings/index.html", "trainer/index.html",
+                   "downloads.html"):
+        assert f'href="{target}"' in page, target
 
 
 def test_agenda_links_every_part_and_adds_up(mini_site: Path) -> None:
     page = html(mini_site, "agenda.html")
+    assert 'class="timetable"' in page
     assert "09:00–09:30" in page and "09:30–10:15" in page and "Total: 1 h 15 min (09:00–10:15)" in page
     assert 'href="modules/01-basics.html#activity-warm-up"' in page
     assert "admonition warning" not in page
