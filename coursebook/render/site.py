@@ -181,10 +181,12 @@ def _offline_zip(course: Course, site: Path) -> None:
     """The whole language site as one zip (for USB sticks), deterministic: sorted, fixed times."""
     zip_path = site / layout.offline_zip(course)
     zip_path.parent.mkdir(parents=True, exist_ok=True)
-    downloads = site / "downloads.html"
-    page = downloads.read_text(encoding="utf-8") if downloads.exists() else ""
-    if page:
-        downloads.write_text(page.replace(pages.ZIP_SIZE, "—"), encoding="utf-8")
+    # the zip's size is known only now: patch it into the downloads page and the search index
+    patched = {path: path.read_text(encoding="utf-8") for path in (
+        site / "downloads.html", site / "search" / "search_index.json", site / "search" / "search_index.js")
+        if path.is_file()}
+    for path, text in patched.items():
+        path.write_text(text.replace(pages.ZIP_SIZE, "—"), encoding="utf-8")
     files = sorted(p for p in site.rglob("*") if p.is_file() and p != zip_path)
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in files:
@@ -192,5 +194,5 @@ def _offline_zip(course: Course, site: Path) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, path.read_bytes())
-    if page:
-        downloads.write_text(page.replace(pages.ZIP_SIZE, pages.size(zip_path)), encoding="utf-8")
+    for path, text in patched.items():
+        path.write_text(text.replace(pages.ZIP_SIZE, pages.size(zip_path)), encoding="utf-8")

@@ -117,6 +117,7 @@ def test_offline_zip_holds_the_whole_site_and_is_deterministic(mini_site: Path) 
     assert not any(n.endswith(".zip") for n in names)
     page = html(mini_site, "downloads.html")
     assert 'href="downloads/mini-course-en-offline.zip"' in page and "@@" not in page
+    assert "@@" not in html(mini_site, "search/search_index.json")
 
 
 def test_navigation_home_module_activity_over_http(browser, served_mini: str) -> None:
