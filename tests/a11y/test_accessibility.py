@@ -86,3 +86,19 @@ def test_pdfs_are_tagged_with_language_and_title(default_site: Path) -> None:
         assert bool(root["/MarkInfo"]["/Marked"]), pdf.name
         assert root["/Lang"] == "en", pdf.name
         assert reader.metadata.title, pdf.name
+
+
+def test_dark_palette_contrast(browser, default_site: Path) -> None:
+    page = browser.new_page(color_scheme="dark")
+    found = {}
+    for name in ("index.html", "modules/06-ncpc-roles.html", "agenda.html", "trainer/06-ncpc-roles.html",
+                 "downloads.html", "readings/asia-pacific-seoul-2003.html"):
+        page.goto((default_site / "en" / name).as_uri())
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("() => axe.run(document, {runOnly: {type: 'rule', values: ['color-contrast']}})")
+        bad = [n["target"] for v in result["violations"] for n in v["nodes"]]
+        if bad:
+            found[name] = bad[:5]
+    page.close()
+    assert found == {}

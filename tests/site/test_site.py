@@ -154,3 +154,10 @@ def test_search_word_is_unique_to_one_activity() -> None:
              for p in (ROOT / folder).rglob("*.md")
              if p.name.count(".") == 1 and ONLY_IN_ONE_ACTIVITY in p.read_text().lower()]  # sources
     assert [p.name for p in files] == ["product-cycle-map.md"]
+
+
+def test_module_page_links_every_format(default_site: Path) -> None:
+    page = (default_site / "en" / "modules" / "06-ncpc-roles.html").read_text()
+    for target in ("../handouts/06-ncpc-roles.pdf", "../slides/06-ncpc-roles.html", "../slides/06-ncpc-roles.pdf",
+                   "../slides/06-ncpc-roles-handout.pdf", "../slides/06-ncpc-roles.pptx"):
+        assert f'href="{target}"' in page, target
