@@ -165,7 +165,8 @@ def _check_image(root: Path, path: Path, line: int, alt: str, src: str, after: s
                  report: Report) -> None:
     """An image must have alt text (or be marked decorative) and be a file in the repository."""
     if not alt.strip() and "{: .decorative" not in after:
-        report.warning(path, line, f"image '{src}' has no alt text", "describe it: ![what it shows](path)")
+        report.error(path, line, f"image '{src}' has no alt text",
+                     "describe it: ![what it shows](path); a decorative image: ![](path){: .decorative }")
     if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", src, re.I):
         report.error(path, line, f"remote image '{src}'",
                      "outputs must work offline: save the image in the repository and link the file")

@@ -192,14 +192,22 @@ def test_translation_rejects_structural_keys(mini: Path) -> None:
 
 
 def test_warnings_pass_unless_strict(mini: Path) -> None:
-    write(mini, "modules/01-basics/activities/extra.md", "---\ntitle: Extra\n---\n![](pic.png)\n")
+    write(mini, "modules/01-basics/activities/extra.md", "---\ntitle: Extra\n---\nDo it.\n")
+    load_courses(Options(mini))  # warnings alone do not fail a build
+    found = problems(mini, strict=True)
+    assert {(d.line, d.message) for d in found} == {(1, "activity 'extra' has no minutes")}
+
+
+def test_image_without_alt_text_is_an_error_unless_decorative(mini: Path) -> None:
     from PIL import Image
 
     Image.new("RGB", (4, 4), "white").save(mini / "modules/01-basics/activities/pic.png")
-    load_courses(Options(mini))  # warnings alone do not fail a build
-    found = problems(mini, strict=True)
-    assert {(d.line, d.message) for d in found} == {
-        (1, "activity 'extra' has no minutes"), (4, "image 'pic.png' has no alt text")}
+    write(mini, "modules/01-basics/activities/extra.md",
+          "---\ntitle: Extra\nminutes: 5\n---\n![](pic.png)\n\n![](pic.png){: .decorative }\n")
+    [d] = [x for x in problems(mini) if x.level == "error"]
+    assert (d.file, d.line, d.level, d.message) == (
+        "modules/01-basics/activities/extra.md", 5, "error", "image 'pic.png' has no alt text")
+    assert ".decorative" in d.hint
 
 
 def test_missing_image_is_an_error(mini: Path) -> None:
