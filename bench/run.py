@@ -63,19 +63,17 @@ def full_build(root: Path, out: Path) -> None:
 def floors(root: Path, out: Path) -> tuple[float, float]:
     """(mkdocs build of the generated sources, WeasyPrint on the same documents), seconds."""
     captured: list = []
-    original = jobs_module.run_jobs
+    original = jobs_module.Runner.submit
 
-    def capture(jobs, ctx, what, workers=None):
+    def capture(self, jobs):
         captured.extend(jobs)
-        return original(jobs, ctx, what, workers)
+        return original(self, jobs)
 
-    for module in ("coursebook.render.pdf", "coursebook.render.slides"):
-        sys.modules[module].run_jobs = capture
+    jobs_module.Runner.submit = capture
     try:
         build(Options(root, out=out, verbosity=0))
     finally:
-        for module in ("coursebook.render.pdf", "coursebook.render.slides"):
-            sys.modules[module].run_jobs = original
+        jobs_module.Runner.submit = original
     configs = sorted((root / ".build").glob("*/mkdocs.yml"))
 
     def mkdocs() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .context import Context
 from .diagnostics import CourseError, Report
+from .jobs import Runner
 from .load import load_project
 from .model import Course, make_course
 from .render import pdf, site, slides
@@ -71,18 +72,22 @@ def build(options: Options) -> list[Course]:
     """Build every output of every language into `options.out`, atomically and reproducibly."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)  # read by MkDocs, WeasyPrint jobs
     courses = load_courses(options)
-    ctx = Context(options.root, options.root / ".build", options.verbosity)
+    ctx = Context(options.root, options.root / ".build", options.verbosity,
+                  all_outputs=set(OUTPUTS) <= set(options.outputs))
     if options.clean:
         shutil.rmtree(ctx.build_dir, ignore_errors=True)
     with staging(options.out) as stage:                     # 5. write: swapped in on success
+        jobs = Runner(ctx, "PDF and PPTX")                  # slow renders: on every core, cached
         for course in courses:
-            docs = ctx.build_dir / course.lang / "docs"
+            docs = ctx.build_dir / course.lang / "docs"     # the site source of this edition
             shutil.rmtree(docs, ignore_errors=True)
             docs.mkdir(parents=True)
-            if "slides" in options.outputs:
-                slides.render(course, ctx, docs)            # 4. render decks
             if "pdf" in options.outputs:
-                pdf.render(course, ctx, docs)               # 4. render handouts
-            site.write_source(course, ctx, docs)            # 4. render the site source
+                jobs.submit(pdf.render(course, ctx, docs))     # 4. render handouts (as jobs)
+            if "slides" in options.outputs:
+                jobs.submit(slides.render(course, ctx, docs))  # 4. render decks (PDF, PPTX as jobs)
+        jobs.wait()
+        for course in courses:
+            site.write_source(course, ctx, ctx.build_dir / course.lang / "docs")  # 4. pages
         site.build(courses, ctx, stage)                     # 4. MkDocs: site source → HTML
     return courses

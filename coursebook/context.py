@@ -25,6 +25,7 @@ class Context:
     build_dir: Path
     verbosity: int = 1  # 0 quiet, 1 normal, 2 verbose
     serial: bool = False  # run render jobs in this process (debugging, profiling)
+    all_outputs: bool = True  # False with --only: links to decks or PDFs not built this time are expected
     markdown: Markdown = field(init=False)
 
     def __post_init__(self) -> None:

@@ -13,7 +13,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -28,6 +28,7 @@ class Job:
     args: tuple
     out: Path
     deps: tuple[Path, ...] = field(default=())
+    cost: int = 0  # a rough size of the work (e.g. the HTML's length): the costliest jobs start first
 
     def key(self) -> str:
         h = hashlib.sha256()
@@ -58,22 +59,52 @@ def _run(job: Job, target: Path) -> None:
     tmp.replace(target)
 
 
+class Runner:
+    """Jobs started as soon as a renderer hands them over, so that the cores render one
+    edition's PDFs while the next edition's documents are still being prepared; `wait()`
+    before anything needs the files."""
+
+    def __init__(self, ctx: Context, what: str, workers: int | None = None) -> None:
+        self.ctx, self.what = ctx, what
+        self.workers = workers or os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
+        self.keyed: list[tuple[Job, Path]] = []
+        self.started: dict[Path, Future | Job] = {}
+
+    def submit(self, jobs: list[Job]) -> None:
+        """Start the jobs whose result is not cached yet, the costliest first."""
+        cache = self.ctx.build_dir / "cache"
+        keyed = [(job, cache / job.key()) for job in jobs]
+        self.keyed += keyed
+        todo = [(target, job) for job, target in keyed if not target.exists() and target not in self.started]
+        todo = list(dict(todo).items())
+        todo.sort(key=lambda item: -item[1].cost)  # longest first, so that no core idles at the end
+        parallel = self.workers > 1 and not self.ctx.serial
+        for target, job in todo:
+            if parallel and self.pool is None:
+                self.pool = ProcessPoolExecutor(max_workers=self.workers)
+            self.started[target] = self.pool.submit(_run, job, target) if parallel and self.pool else job
+
+    def wait(self) -> int:
+        """Finish every job, copy each result to its `out`; returns how many jobs actually ran."""
+        try:
+            for target, work in self.ctx.progress(list(self.started.items()), self.what):
+                if isinstance(work, Future):
+                    work.result()
+                else:
+                    _run(work, target)
+        finally:
+            if self.pool:
+                self.pool.shutdown(cancel_futures=True)
+        for job, target in self.keyed:
+            job.out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(target, job.out)
+        return len(self.started)
+
+
 def run_jobs(jobs: list[Job], ctx: Context, what: str, workers: int | None = None) -> int:
     """Run the jobs whose result is not cached, in parallel; copy every result to its `out`.
     Returns how many jobs actually ran."""
-    cache = ctx.build_dir / "cache"
-    keyed = [(job, cache / job.key()) for job in jobs]
-    todo = list({target: job for job, target in keyed if not target.exists()}.items())
-    workers = workers or min(len(todo), os.cpu_count() or 1)
-    if todo and workers > 1 and not ctx.serial:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_run, job, target) for target, job in todo]
-            for future in ctx.progress(futures, what):
-                future.result()
-    else:
-        for target, job in ctx.progress(todo, what):
-            _run(job, target)
-    for job, target in keyed:
-        job.out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(target, job.out)
-    return len(todo)
+    runner = Runner(ctx, what, workers)
+    runner.submit(jobs)
+    return runner.wait()

@@ -13,7 +13,7 @@ from .. import layout
 from ..agenda import compute_agenda, hhmm
 from ..context import Context
 from ..i18n import Strings
-from ..jobs import Job, run_jobs
+from ..jobs import Job
 from ..markdown import participant, trainer_blocks
 from ..model import Course, Module, Text
 from ..refs import Ref, replace_refs
@@ -121,8 +121,8 @@ def _page_of(t: Strings) -> str:
     return " ".join(css.get(x, '"' + x.replace('"', '\\"') + '"') for x in parts if x)
 
 
-def render(course: Course, ctx: Context, docs: Path) -> None:
-    """Write this course's handouts, workbook and trainer's guide into `docs/handouts/`."""
+def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
+    """The jobs that write this course's handouts, workbook and trainer's guide into `docs/handouts/`."""
     t = ctx.strings(course)
     env = Environment(loader=FileSystemLoader([str(d / "pdf") for d in ctx.theme_dirs]),
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
@@ -139,7 +139,7 @@ def render(course: Course, ctx: Context, docs: Path) -> None:
     def job(template: str, target: str, title: str, **values: object) -> None:
         html = env.get_template(template).render(**base, title=title, **values)
         jobs.append(Job(write_pdf, (html, docs.as_uri() + "/", css, allowed), docs / target,
-                        deps=(Path(css[0]), *_images(html))))
+                        deps=(Path(css[0]), *_images(html)), cost=len(html)))
 
     all_anchors = ({f"module-{m.id}" for m in course.modules}
                    | {f"activity-{a.slug}" for m in course.modules for a in m.activities}
@@ -156,11 +156,11 @@ def render(course: Course, ctx: Context, docs: Path) -> None:
                  - {f"page-{p.slug}" for p in course.pages})
     job("guide.html", layout.trainers_guide(course), t("trainers_guide"), agenda=_agenda_view(course, t),
         modules=[module_view(gp, m, trainer=True) for m in course.modules], checklist=_checklist(course, t))
-    for m in course.modules:  # after the two long documents, so that no core idles at the end
+    for m in course.modules:
         anchors = {f"activity-{a.slug}" for a in m.activities}
         job("handout.html", layout.handout(m), f"{m.id}. {m.title}",
             the_module=module_view(Printer(course, ctx, anchors), m, trainer=False))
-    run_jobs(jobs, ctx, f"PDF handouts ({course.lang})")
+    return jobs
 
 
 def _images(html: str) -> list[Path]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import warnings
 import zipfile
@@ -101,6 +102,8 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
         "extra": {"polyfills": ["assets/javascripts/iframe-worker.js"], "generator": False},
         "validation": {"omitted_files": "info", "absolute_links": "info", "unrecognized_links": "info"},
     }
+    if not ctx.all_outputs:  # --only: the decks or PDFs that pages link to are not built this time
+        config["validation"]["not_found"] = "info"
     if logo and (ctx.root / logo).is_file():
         shutil.copyfile(ctx.root / logo, docs / "assets" / Path(logo).name)
         config["theme"]["logo"] = f"assets/{Path(logo).name}"
@@ -144,14 +147,14 @@ def build(courses: list[Course], ctx: Context, out: Path) -> None:
         work = ctx.build_dir / course.lang
         key, cached = _source_key(ctx, work), work / "site-out"
         if (work / "site-key").exists() and (work / "site-key").read_text() == key and cached.is_dir():
-            shutil.copytree(cached, out / course.lang)  # nothing this edition shows has changed
+            _link_tree(cached, out / course.lang)  # nothing this edition shows has changed
             continue
         config = load_config(str(work / "mkdocs.yml"))
         config.site_dir = str(out / course.lang)
         mkdocs_build(config)
         _offline_zip(course, out / course.lang)
         shutil.rmtree(cached, ignore_errors=True)
-        shutil.copytree(out / course.lang, cached)
+        _link_tree(out / course.lang, cached)
         (work / "site-key").write_text(key)
     source = courses[0].config.language
     first = source if any(c.lang == source for c in courses) else courses[0].lang
@@ -161,6 +164,17 @@ def build(courses: list[Course], ctx: Context, out: Path) -> None:
         f'<meta http-equiv="refresh" content="0; url={target}"><title>{courses[0].config.title}</title>'
         f'</head><body><p><a href="{target}">{courses[0].config.title}</a></p></body></html>\n',
         encoding="utf-8")
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    """Copy a built edition by hard links (fast; no file is ever rewritten in place once
+    built), falling back to a copy across file systems."""
+    def link(a: str, b: str) -> None:
+        try:
+            os.link(a, b)
+        except OSError:
+            shutil.copy2(a, b)
+    shutil.copytree(src, dst, copy_function=link)
 
 
 def _source_key(ctx: Context, work: Path) -> str:

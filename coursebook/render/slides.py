@@ -16,7 +16,7 @@ from .. import layout
 from ..context import Context
 from ..deck import Slide
 from ..i18n import Strings
-from ..jobs import Job, run_jobs
+from ..jobs import Job
 from ..markdown import participant
 from ..model import Course, Module
 from ..refs import Ref, replace_refs
@@ -112,11 +112,11 @@ def _web(html: str, out_dir: Path) -> str:
     return SRC.sub(copy, html)
 
 
-def render(course: Course, ctx: Context, docs: Path) -> None:
-    """Write every deck of this course into `docs/slides/`."""
+def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
+    """Write every HTML deck of this course into `docs/slides/`; return the jobs for its PDFs and PPTX."""
     modules = [m for m in course.modules if m.deck]
     if not modules:
-        return
+        return []
     t = ctx.strings(course)
     out_dir = docs / "slides"
     _copy_reveal(ctx, out_dir / "reveal")
@@ -141,14 +141,14 @@ def render(course: Course, ctx: Context, docs: Path) -> None:
                                  ("handout.html", layout.deck_handout(m))):
             page = env.get_template(template).render(**values)
             jobs.append(Job(write_pdf, (page, docs.as_uri() + "/", css, allowed), docs / target,
-                            deps=(Path(css[0]), *_images(page))))
+                            deps=(Path(css[0]), *_images(page)), cost=len(page)))
         template_pptx = ctx.theme_file("slides/template.pptx")
         pptx_args = ([(v.id, v.title, v.layout, v.html, v.columns, v.notes_text) for v in views],
                      f"{m.id}. {m.title}", c.title, str(template_pptx) if template_pptx.exists() else "",
                      course.lang, ", ".join(c.authors))
         jobs.append(Job(write_pptx, pptx_args, docs / layout.deck_pptx(m),
                         deps=(template_pptx, *_images("".join(v.html + "".join(v.columns) for v in views)))))
-    run_jobs(jobs, ctx, f"slide PDFs and PPTX ({course.lang})")
+    return jobs
 
 
 def _fallback_notice(course: Course, ctx: Context) -> str:
