@@ -95,6 +95,14 @@ def test_workbook_has_toc_bookmarks_and_new_pages_per_module(default_site: Path)
     assert len(links) >= 10  # the table of contents links to its entries
 
 
+def test_table_captions_stay_with_their_tables(default_site: Path) -> None:
+    reader = PdfReader(default_site / "en" / "handouts" / "workbook.pdf")
+    pages = [page.extract_text() for page in reader.pages]
+    for caption, header in (("Table 1. Past successes", "Successes"), ("Table 2. Areas of priority", "Focal point")):
+        [page] = [p for p in pages if caption in p]
+        assert header in page.split(caption, 1)[1], f"{caption!r} is left at the foot of a page without its table"
+
+
 def test_external_links_are_printed(default_site: Path) -> None:
     html = "<p>See <a href='https://example.org/x'>the site</a>.</p>"
     from coursebook.render.pdf_write import write_pdf
