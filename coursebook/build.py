@@ -76,17 +76,16 @@ def build(options: Options) -> list[Course]:
                   all_outputs=set(OUTPUTS) <= set(options.outputs))
     if options.clean:
         shutil.rmtree(ctx.build_dir, ignore_errors=True)
-    with staging(options.out) as stage:                     # 5. write: swapped in on success
-        jobs = Runner(ctx, "PDF and PPTX")                  # slow renders: on every core, cached
+    with staging(options.out) as stage, Runner(ctx, "PDF and PPTX") as jobs:  # 5. write: swapped in on success
         for course in courses:
             docs = ctx.build_dir / course.lang / "docs"     # the site source of this edition
             shutil.rmtree(docs, ignore_errors=True)
             docs.mkdir(parents=True)
             if "pdf" in options.outputs:
-                jobs.submit(pdf.render(course, ctx, docs))     # 4. render handouts (as jobs)
+                jobs.submit(pdf.render(course, ctx, docs))     # 4. render handouts (jobs start at once)
             if "slides" in options.outputs:
                 jobs.submit(slides.render(course, ctx, docs))  # 4. render decks (PDF, PPTX as jobs)
-        jobs.wait()
+        jobs.wait()                                         # slow renders: on every core, cached
         for course in courses:
             site.write_source(course, ctx, ctx.build_dir / course.lang / "docs")  # 4. pages
         site.build(courses, ctx, stage)                     # 4. MkDocs: site source → HTML

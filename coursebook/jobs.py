@@ -79,23 +79,29 @@ class Runner:
         todo = [(target, job) for job, target in keyed if not target.exists() and target not in self.started]
         todo = list(dict(todo).items())
         todo.sort(key=lambda item: -item[1].cost)  # longest first, so that no core idles at the end
-        parallel = self.workers > 1 and not self.ctx.serial
         for target, job in todo:
-            if parallel and self.pool is None:
-                self.pool = ProcessPoolExecutor(max_workers=self.workers)
-            self.started[target] = self.pool.submit(_run, job, target) if parallel and self.pool else job
+            if self.workers > 1 and not self.ctx.serial:
+                self.pool = self.pool or ProcessPoolExecutor(max_workers=self.workers)
+                self.started[target] = self.pool.submit(_run, job, target)
+            else:
+                self.started[target] = job  # run by wait(), in this process
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool:  # after an error too: no worker outlives the build
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
     def wait(self) -> int:
         """Finish every job, copy each result to its `out`; returns how many jobs actually ran."""
-        try:
+        with self:
             for target, work in self.ctx.progress(list(self.started.items()), self.what):
                 if isinstance(work, Future):
                     work.result()
                 else:
                     _run(work, target)
-        finally:
-            if self.pool:
-                self.pool.shutdown(cancel_futures=True)
         for job, target in self.keyed:
             job.out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(target, job.out)
@@ -105,6 +111,6 @@ class Runner:
 def run_jobs(jobs: list[Job], ctx: Context, what: str, workers: int | None = None) -> int:
     """Run the jobs whose result is not cached, in parallel; copy every result to its `out`.
     Returns how many jobs actually ran."""
-    runner = Runner(ctx, what, workers)
-    runner.submit(jobs)
-    return runner.wait()
+    with Runner(ctx, what, workers) as runner:
+        runner.submit(jobs)
+        return runner.wait()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coursebook.context import Context
-from coursebook.jobs import Job, run_jobs
+from coursebook.jobs import Job, Runner, run_jobs
 
 
 def shout(text: str, *, out: Path) -> None:
@@ -34,3 +34,16 @@ def test_cache_runs_only_changed_jobs_in_parallel(tmp_path: Path) -> None:
     css.write_text("a { color: red }")  # a dependency changed: both run again
     assert run_jobs(jobs("deux"), ctx, "test") == 2
     assert sorted(log.read_text().split()) == ["deux", "deux", "one", "one", "two"]
+
+
+def test_runner_starts_the_costliest_jobs_first_and_skips_duplicates(tmp_path: Path) -> None:
+    ctx = Context(tmp_path, tmp_path / ".build", verbosity=0, serial=True)  # serial: the order is observable
+    (tmp_path / ".build" / "cache").mkdir(parents=True)
+    log = tmp_path / ".build" / "runs.log"
+    with Runner(ctx, "test") as runner:
+        runner.submit([Job(shout, (name,), tmp_path / "out" / f"{name}.txt", cost=cost)
+                       for name, cost in (("small", 1), ("large", 50), ("medium", 7))])
+        runner.submit([Job(shout, ("large",), tmp_path / "out" / "large-again.txt", cost=50)])
+        assert runner.wait() == 3
+    assert log.read_text().split() == ["large", "medium", "small"]
+    assert (tmp_path / "out" / "large-again.txt").read_text() == "LARGE"  # same input: rendered once, copied twice
