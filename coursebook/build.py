@@ -78,7 +78,7 @@ def build(options: Options) -> list[Course]:
         shutil.rmtree(ctx.build_dir, ignore_errors=True)
     with staging(options.out) as stage, Runner(ctx, "PDF and PPTX") as jobs:  # 5. write: swapped in on success
         for course in courses:
-            docs = ctx.build_dir / course.lang / "docs"     # the site source of this edition
+            docs = ctx.docs(course)                         # the site source of this edition
             shutil.rmtree(docs, ignore_errors=True)
             docs.mkdir(parents=True)
             if "pdf" in options.outputs:
@@ -87,6 +87,6 @@ def build(options: Options) -> list[Course]:
                 jobs.submit(slides.render(course, ctx, docs))  # 4. render decks (PDF, PPTX as jobs)
         jobs.wait()                                         # slow renders: on every core, cached
         for course in courses:
-            site.write_source(course, ctx, ctx.build_dir / course.lang / "docs")  # 4. pages
+            site.write_source(course, ctx, ctx.docs(course))  # 4. render the site's pages
         site.build(courses, ctx, stage)                     # 4. MkDocs: site source → HTML
     return courses

@@ -40,6 +40,10 @@ class Context:
         """A theme file: the course's own `theme/<rel>`, else the engine's default."""
         return theme_file(self.root, rel)
 
+    def docs(self, course: Course) -> Path:
+        """The site source of an edition: its pages, and the PDFs and decks they link to."""
+        return self.build_dir / course.lang / "docs"
+
     def strings(self, course: Course) -> Strings:
         """The interface strings of the course's language."""
         return Strings(self.root, course.lang, course.config.language)

@@ -13,8 +13,9 @@ import hashlib
 import os
 import shutil
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 
@@ -66,25 +67,28 @@ class Runner:
 
     def __init__(self, ctx: Context, what: str, workers: int | None = None) -> None:
         self.ctx, self.what = ctx, what
-        self.workers = workers or os.cpu_count() or 1
+        workers = workers or os.cpu_count() or 1
+        self.parallel = workers > 1 and not ctx.serial
+        self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
         self.keyed: list[tuple[Job, Path]] = []
-        self.started: dict[Path, Future | Job] = {}
+        self.started: dict[Path, Callable[[], object]] = {}  # cache file → what finishes it
 
     def submit(self, jobs: list[Job]) -> None:
         """Start the jobs whose result is not cached yet, the costliest first."""
         cache = self.ctx.build_dir / "cache"
         keyed = [(job, cache / job.key()) for job in jobs]
         self.keyed += keyed
-        todo = [(target, job) for job, target in keyed if not target.exists() and target not in self.started]
-        todo = list(dict(todo).items())
-        todo.sort(key=lambda item: -item[1].cost)  # longest first, so that no core idles at the end
-        for target, job in todo:
-            if self.workers > 1 and not self.ctx.serial:
+        todo: dict[Path, Job] = {}
+        for job, target in keyed:
+            if not target.exists() and target not in self.started:
+                todo.setdefault(target, job)  # the same input twice is rendered once
+        for target, job in sorted(todo.items(), key=lambda item: -item[1].cost):  # longest first
+            if self.parallel:
                 self.pool = self.pool or ProcessPoolExecutor(max_workers=self.workers)
-                self.started[target] = self.pool.submit(_run, job, target)
+                self.started[target] = self.pool.submit(_run, job, target).result
             else:
-                self.started[target] = job  # run by wait(), in this process
+                self.started[target] = partial(_run, job, target)  # run by wait(), in this process
 
     def __enter__(self) -> Runner:
         return self
@@ -97,20 +101,10 @@ class Runner:
     def wait(self) -> int:
         """Finish every job, copy each result to its `out`; returns how many jobs actually ran."""
         with self:
-            for target, work in self.ctx.progress(list(self.started.items()), self.what):
-                if isinstance(work, Future):
-                    work.result()
-                else:
-                    _run(work, target)
+            for finish in self.ctx.progress(list(self.started.values()), self.what):
+                finish()
         for job, target in self.keyed:
             job.out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(target, job.out)
         return len(self.started)
 
-
-def run_jobs(jobs: list[Job], ctx: Context, what: str, workers: int | None = None) -> int:
-    """Run the jobs whose result is not cached, in parallel; copy every result to its `out`.
-    Returns how many jobs actually ran."""
-    with Runner(ctx, what, workers) as runner:
-        runner.submit(jobs)
-        return runner.wait()

@@ -141,6 +141,10 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
         jobs.append(Job(write_pdf, (html, docs.as_uri() + "/", css, allowed), docs / target,
                         deps=(Path(css[0]), *_images(html)), cost=len(html)))
 
+    for m in course.modules:
+        anchors = {f"activity-{a.slug}" for a in m.activities}
+        job("handout.html", layout.handout(m), f"{m.id}. {m.title}",
+            the_module=module_view(Printer(course, ctx, anchors), m, trainer=False))
     all_anchors = ({f"module-{m.id}" for m in course.modules}
                    | {f"activity-{a.slug}" for m in course.modules for a in m.activities}
                    | {f"reading-{r.slug}" for r in course.readings}
@@ -156,10 +160,6 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
                  - {f"page-{p.slug}" for p in course.pages})
     job("guide.html", layout.trainers_guide(course), t("trainers_guide"), agenda=_agenda_view(course, t),
         modules=[module_view(gp, m, trainer=True) for m in course.modules], checklist=_checklist(course, t))
-    for m in course.modules:
-        anchors = {f"activity-{a.slug}" for a in m.activities}
-        job("handout.html", layout.handout(m), f"{m.id}. {m.title}",
-            the_module=module_view(Printer(course, ctx, anchors), m, trainer=False))
     return jobs
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coursebook.context import Context
-from coursebook.jobs import Job, Runner, run_jobs
+from coursebook.jobs import Job, Runner
 
 
 def shout(text: str, *, out: Path) -> None:
@@ -13,6 +13,12 @@ def shout(text: str, *, out: Path) -> None:
     out.write_text(text.upper())
     with open(out.parent.parent / "runs.log", "a") as log:
         log.write(text + "\n")
+
+
+def run_jobs(jobs: list[Job], ctx: Context) -> int:
+    with Runner(ctx, "test") as runner:
+        runner.submit(jobs)
+        return runner.wait()
 
 
 def test_cache_runs_only_changed_jobs_in_parallel(tmp_path: Path) -> None:
@@ -26,13 +32,13 @@ def test_cache_runs_only_changed_jobs_in_parallel(tmp_path: Path) -> None:
         return [Job(shout, ("one",), tmp_path / "out" / "1.txt", (css,)),
                 Job(shout, (second,), tmp_path / "out" / "2.txt", (css,))]
 
-    assert run_jobs(jobs("two"), ctx, "test") == 2
+    assert run_jobs(jobs("two"), ctx) == 2
     assert (tmp_path / "out" / "2.txt").read_text() == "TWO"
-    assert run_jobs(jobs("two"), ctx, "test") == 0
-    assert run_jobs(jobs("deux"), ctx, "test") == 1
+    assert run_jobs(jobs("two"), ctx) == 0
+    assert run_jobs(jobs("deux"), ctx) == 1
     assert (tmp_path / "out" / "2.txt").read_text() == "DEUX"
     css.write_text("a { color: red }")  # a dependency changed: both run again
-    assert run_jobs(jobs("deux"), ctx, "test") == 2
+    assert run_jobs(jobs("deux"), ctx) == 2
     assert sorted(log.read_text().split()) == ["deux", "deux", "one", "one", "two"]
 
 

@@ -204,7 +204,7 @@ def test_image_without_alt_text_is_an_error_unless_decorative(mini: Path) -> Non
     Image.new("RGB", (4, 4), "white").save(mini / "modules/01-basics/activities/pic.png")
     write(mini, "modules/01-basics/activities/extra.md",
           "---\ntitle: Extra\nminutes: 5\n---\n![](pic.png)\n\n![](pic.png){: .decorative }\n")
-    [d] = [x for x in problems(mini) if x.level == "error"]
+    [d] = [x for x in problems(mini) if "alt text" in x.message]  # the decorative image is fine
     assert (d.file, d.line, d.level, d.message) == (
         "modules/01-basics/activities/extra.md", 5, "error", "image 'pic.png' has no alt text")
     assert ".decorative" in d.hint
