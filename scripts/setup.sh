@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up everything coursebook needs on a fresh Debian machine, idempotently:
-# Debian packages (fonts, poppler, chromium for tests), a virtualenv with the pinned
+# Debian packages (fonts, poppler; chromium and LibreOffice Impress for tests), a virtualenv with the pinned
 # Python packages, and the pinned npm packages (reveal.js, iframe-worker).
 # Usage: bash scripts/setup.sh          # what a build needs
 #        bash scripts/setup.sh --test   # plus what the test suite needs
@@ -12,7 +12,7 @@ with_tests=0
 
 debs=(fonts-noto-core fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
       libharfbuzz-subset0 poppler-utils nodejs npm python3-venv)
-[ "$with_tests" = 1 ] && debs+=(chromium)
+[ "$with_tests" = 1 ] && debs+=(chromium libreoffice-impress)  # Impress opens every PPTX in the tests
 
 missing=()
 for p in "${debs[@]}"; do
