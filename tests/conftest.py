@@ -116,3 +116,31 @@ def foreign(requests: list[str]) -> list[str]:
     """Requests to anything but this machine (file://, data:, 127.0.0.1)."""
     return [u for u in requests if not u.startswith(("file://", "data:", "blob:", "about:"))
             and not u.startswith("http://127.0.0.1:")]
+
+
+# ---- the kitchen-sink course and a real published lesson, built into every output ----
+
+KITCHEN = ROOT / "tests" / "fixtures" / "kitchen"
+LESSON = ROOT / "tests" / "fixtures" / "lesson"
+
+
+def _build_fixture(tmp_path_factory: pytest.TempPathFactory, source: Path, name: str) -> Path:
+    """Copy a fixture course to a temporary folder, build every output of every language."""
+    from coursebook.build import Options, build
+
+    root = tmp_path_factory.mktemp(name) / "course-repo"
+    shutil.copytree(source, root)
+    build(Options(root, verbosity=0))
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def kitchen_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kitchen-sink course (every feature of the contract, en + es), built once."""
+    return _build_fixture(tmp_path_factory, KITCHEN, "kitchen")
+
+
+@pytest.fixture(scope="session")
+def lesson_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real published lesson (Software Carpentry's shell lesson, converted), built once."""
+    return _build_fixture(tmp_path_factory, LESSON, "lesson")
