@@ -1,0 +1,130 @@
+"""Maths for print: `$…$` and `$$…$$` (pymdownx.arithmatex, generic mode) drawn as SVG by
+ziamath, offline, so that PDFs (and PowerPoint, through `latex_svg`) show formulas, not
+LaTeX source. The site and the HTML decks render the same markup with KaTeX in the browser.
+
+The LaTeX source is each formula's text alternative (`alt`), as on Wikipedia: screen readers
+read it, and it is what the author wrote. A formula that cannot be drawn is a `check` error
+(`check_maths`); should one reach a renderer anyway, it shows as code, never as a blank.
+"""
+
+from __future__ import annotations
+
+import base64
+import html as html_lib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+FONT_PX = 24  # the font size of the SVGs `latex_svg` returns: 1 em = 24 px (ziamath's default)
+INK = "#1d2521"  # the body text colour of the print themes
+
+INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
+DISPLAY = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
+UNKNOWN = re.compile(r"<m(?:i|o|n)[^>]*>(\\[A-Za-z]+)</m(?:i|o|n)>")
+MATHS_HINT = re.compile(r"\$|\\\(|\\\[|\\begin\{")
+
+
+class MathsError(ValueError):
+    """A formula that cannot be drawn; the message says why, in an author's words."""
+
+
+def problem(latex: str) -> str | None:
+    """Why `latex` cannot be drawn, or None when it can."""
+    try:
+        _svg(latex.strip(), False)
+    except MathsError as exc:
+        return str(exc)
+    return None
+
+
+def latex_svg(latex: str, display: bool) -> str:
+    """An SVG document of the formula, sized for a 24 px font (`FONT_PX`); its `viewBox` has
+    the baseline at y = 0. `display` is `$$…$$` (block style) as opposed to inline `$…$`.
+    Raises `MathsError` for LaTeX that cannot be drawn. Stable: the PPTX writer uses it."""
+    return _svg(latex.strip(), display)
+
+
+@lru_cache(maxsize=4096)
+def _svg(latex: str, display: bool) -> str:
+    import ziamath
+
+    depth = 0
+    for i, ch in enumerate(latex):
+        if ch in "{}" and (i == 0 or latex[i - 1] != "\\"):
+            depth += 1 if ch == "{" else -1
+            if depth < 0:
+                raise MathsError("a '}' closes no '{'")
+    if depth:
+        raise MathsError(f"{depth} '{{' not closed")
+    try:
+        formula = ziamath.Latex(latex, inline=not display, color=INK)
+        unknown = UNKNOWN.search(formula.mathmlstr())
+        if unknown:
+            raise MathsError(f"unknown command {unknown[1]}")
+        return formula.svg()
+    except MathsError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — latex2mathml raises bare Exceptions of many kinds
+        name = re.sub(r"(?<!^)(?=[A-Z])", " ", type(exc).__name__).lower().removesuffix(" error")
+        raise MathsError(f"{name}{': ' + str(exc) if str(exc) else ''}") from None
+
+
+def size_em(svg: str) -> tuple[float, float, float]:
+    """(width, height, depth below the baseline) of a `latex_svg` SVG, in em."""
+    x, y, w, h = (float(v) for v in re.search(r'viewBox="([^"]+)"', svg)[1].split())
+    return w / FONT_PX, h / FONT_PX, (y + h) / FONT_PX
+
+
+def image(latex: str, display: bool) -> str:
+    """An <img> of the formula (a vector image in PDFs), sized to the text around it and
+    sitting on its baseline, with the LaTeX source as its text alternative. Falls back to the
+    source as code when the formula cannot be drawn."""
+    alt = html_lib.escape(latex.strip())
+    try:
+        svg = latex_svg(latex, display)
+    except MathsError:
+        return f'<code class="maths-error">{alt}</code>'
+    width, height, depth = size_em(svg)
+    data = base64.b64encode(svg.encode()).decode()
+    kind = "maths-display" if display else "maths-inline"
+    return (f'<img class="maths {kind}" src="data:image/svg+xml;base64,{data}" alt="{alt}" role="img" '
+            f'style="width:{width:.3f}em;height:{height:.3f}em;vertical-align:{-depth:.3f}em">')
+
+
+def render_maths(html: str) -> str:
+    """Arithmatex's maths in `html` replaced by images (for the PDFs, which run no script)."""
+    if "arithmatex" not in html:
+        return html
+    html = DISPLAY.sub(lambda m: f'<div class="arithmatex maths-block">{image(html_lib.unescape(m[1]), True)}'
+                       "</div>", html)
+    return INLINE.sub(lambda m: image(html_lib.unescape(m[1]), False), html)
+
+
+def formulas(html: str) -> list[tuple[str, bool]]:
+    """The (LaTeX, display) formulas arithmatex found in `html`, in order."""
+    found = [(m.start(), html_lib.unescape(m[1]), True) for m in DISPLAY.finditer(html)]
+    found += [(m.start(), html_lib.unescape(m[1]), False) for m in INLINE.finditer(html)]
+    return [(latex, display) for _, latex, display in sorted(found)]
+
+
+def check_maths(text: str, path: Path, first: int, report, markdown) -> None:
+    """Report every formula of a Markdown text that cannot be drawn, at its line.
+
+    `markdown` is the project's `Markdown`: what counts as maths is what arithmatex finds,
+    so `$5 and $6` or a `$` in code are never taken for formulas."""
+    if not MATHS_HINT.search(text):
+        return
+    for latex, _display in formulas(markdown.html(text)):
+        why = problem(latex)
+        if why is None:
+            continue
+        at = text.find(latex.strip().split("\n")[0])
+        line = first + text.count("\n", 0, at) if first and at >= 0 else first
+        report.error(path, line, f"formula '{_short(latex)}' cannot be drawn: {why}",
+                     "fix the LaTeX (KaTeX's and ziamath's common subset: \\frac, ^, _, \\sqrt, "
+                     "\\text{…}, Greek letters); a literal dollar sign is written \\$")
+
+
+def _short(latex: str) -> str:
+    text = " ".join(latex.split())
+    return text if len(text) <= 40 else text[:37] + "…"
