@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from . import schema
 from .agenda import compute_agenda, hhmm
 from .diagnostics import Report, did_you_mean
+from .files import check_links, has_alt, image_problem
 from .i18n import Strings
 from .load import Localized, SourceFile, Sources
 from .model import Course
@@ -35,7 +36,7 @@ HEADING_LINE = re.compile(r"^(#{1,6})\s+\S")
 LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(")
 VAGUE_LINKS = {"click here", "here", "link", "read more", "more", "this link", "click", "this"}
 SCRIPT = re.compile(r"<script\b", re.I)
-IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
@@ -164,7 +165,7 @@ def _texts(course: Course):
 def _check_image(root: Path, path: Path, line: int, alt: str, src: str, after: str,
                  report: Report) -> None:
     """An image must have alt text (or be marked decorative) and be a file in the repository."""
-    if not alt.strip() and "{: .decorative" not in after:
+    if not has_alt(alt, re.match(r"\{[^}\n]*\}|", after)[0]):  # also {alt="…"}, {.decorative}
         report.error(path, line, f"image '{src}' has no alt text",
                      "describe it: ![what it shows](path); a decorative image: ![](path){: .decorative }")
     if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", src, re.I):
@@ -208,23 +209,8 @@ def _check_accessibility(prose: str, path: Path, first: int, report: Report) -> 
 
 
 def _unreadable(path: Path) -> str | None:
-    """Why an image file cannot be used, or None when it can."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return exc.strerror or str(exc)
-    if path.suffix.lower() == ".svg":
-        return None if b"<svg" in data[:4096] else "not an SVG file"
-    from io import BytesIO
-
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(BytesIO(data)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        return f"not a valid image ({type(exc).__name__})"
-    return None
+    """Why an image file cannot be used, or None when it can (format, corrupt file: files.py)."""
+    return image_problem(path)
 
 
 def _without_code(text: str) -> str:
@@ -288,7 +274,8 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
                              f"no {ref.kind} '{ref.key}'", did_you_mean(ref.key, _choices(course, ref.kind)))
         for m in IMAGE.finditer(text):
             line = first + text.count("\n", 0, m.start()) if first else 0
-            _check_image(course.root, path, line, m[1], m[2], text[m.end():m.end() + 20], report)
+            _check_image(course.root, path, line, m[1], m[2], text[m.end():m.end() + 300], report)
+        check_links(course, path, first, text, report)  # linked files and pages; localized images
         prose = _without_code(text)
         _check_accessibility(prose, path, first, report)
         for m in SCRIPT.finditer(prose):

@@ -22,6 +22,7 @@ from ..context import Context
 from ..markdown import mkdocs_yml
 from ..model import Course
 from . import site_pages as pages
+from .assets import place, site_course
 from .pdf import RTL
 
 SHIM = "node_modules/iframe-worker/shim/index.js"
@@ -31,12 +32,13 @@ FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 def _write(docs: Path, rel: str, text: str) -> None:
     path = docs / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(place(text, rel), encoding="utf-8")  # figures' paths relative to this page
 
 
 def write_source(course: Course, ctx: Context, docs: Path) -> None:
     """Write the Markdown pages and assets of one language's site into `docs`."""
     t = ctx.strings(course)
+    course = site_course(course, docs)  # images and linked files copied, their paths rebased
     index = course.page("index")
     _write(docs, "index.md", pages.home(course, index, t))
     for page in course.pages:

@@ -4,12 +4,14 @@ readings, downloads. Each function returns the page's Markdown; `site.py` writes
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from .. import layout
 from ..agenda import AgendaDay, compute_agenda, hhmm
 from ..i18n import Strings
 from ..markdown import participant, trainer_blocks
 from ..model import Activity, Course, Module, Page, Text
+from .assets import data_files
 from .links import rel, resolve
 
 
@@ -264,16 +266,19 @@ def downloads(course: Course, t: Strings, docs: Path) -> str:
     """Every file of this edition that exists, with its size; a list per module (reads well
     on a phone). The zip is made after MkDocs, so its size is patched in then (`ZIP_SIZE`)."""
     def item(label: str, target: str) -> str:
-        kind = target.rsplit(".", 1)[1].upper()
-        return f"- [{label}]({target}) — {kind}, {size(docs / target)}"
+        kind = target.rsplit(".", 1)[1].upper() if "." in target.rsplit("/", 1)[-1] else "—"
+        return f"- [{label}]({quote(target)}) — {kind}, {size(docs / target)}"
 
     out = [f"# {t('downloads')}\n"]
     out += [item(label, target) for label, target in ((t("workbook"), layout.workbook(course)),
                                                       (t("trainers_guide"), layout.trainers_guide(course)))
             if (docs / target).exists()]
-    out.append(f"- [{t('offline_zip')}]({layout.offline_zip(course)}) — ZIP, {ZIP_SIZE}\n")
+    out.append(f"- [{t('offline_zip')}]({layout.offline_zip(course)}) — ZIP, {ZIP_SIZE}")
+    out += [item(label, target) for label, target in data_files([*course.pages, *course.readings])]
+    out.append("")
     for m in course.modules:
         files = [item(label, target) for label, target in _downloads(m, t) if (docs / target).exists()]
+        files += [item(label, target) for label, target in data_files([m, *m.activities])]  # linked files
         if files:
             out += [f"## {m.id}. {m.title}\n", *files, ""]
     if course.coverage:
