@@ -1,6 +1,9 @@
 """The timetable, computed from the schedule in course.yml and the modules' durations.
 
-Each module is laid out as its presentation, then its activities. A part that crosses a
+Each module is laid out as its presentation, then its activities; when activities are
+embedded in the text (`[[embed:slug]]`), the presentation is shared among the stretches of
+text around them, in proportion to their words, and the activities run where they are
+embedded (the others after). A part that crosses a
 break is split around it, but is not started in the last few minutes before one. A part that
 cannot end before the day's end moves to the next day. Whatever still does not fit makes the
 last day overrun, which `check` reports.
@@ -60,12 +63,20 @@ class AgendaDay:
         return max(0, self.finish - self.end)
 
 
-def _parts(module: Module) -> list[tuple[str, int, Activity | None]]:
+def _parts(module: Module) -> list[tuple[str, int, Activity | None, bool]]:
+    """(title, minutes, activity or None, continues the presentation) in the order they run."""
     extra = module.minutes - module.parts_minutes
-    parts = []
-    if module.meta.presentation_minutes + extra:
-        parts.append((module.title, module.meta.presentation_minutes + extra, None))
-    parts += [(a.title, a.minutes, a) for a in module.activities if a.minutes]
+    embedded = module.embedded
+    parts: list[tuple[str, int, Activity | None, bool]] = []
+    talked = False
+    for i, share in enumerate(module.presentation_split(module.meta.presentation_minutes + extra)):
+        if share:
+            parts.append((module.title, share, None, talked))
+            talked = True
+        if i < len(embedded) and embedded[i].minutes:
+            parts.append((embedded[i].title, embedded[i].minutes, embedded[i], False))
+    parts += [(a.title, a.minutes, a, False) for a in module.activities
+              if a.minutes and a not in embedded]
     return parts
 
 
@@ -85,7 +96,7 @@ def compute_agenda(course: Course) -> list[AgendaDay]:
         return end
 
     for module in course.modules:
-        for title, length, activity in _parts(module):
+        for title, length, activity, resumed in _parts(module):
             day = days[di]
             if needed(t, length) > day.end and t > day.start and di + 1 < len(days):
                 di, bi = di + 1, 0
@@ -93,7 +104,7 @@ def compute_agenda(course: Course) -> list[AgendaDay]:
             nxt = breaks[di][bi] if bi < len(breaks[di]) else None
             if nxt and 0 < nxt[0] - t < MIN_RUN and length > nxt[0] - t:
                 t = nxt[0]  # not worth starting a few minutes before a break: start after it
-            remaining, continued = length, False
+            remaining, continued = length, resumed
             while remaining > 0:
                 nxt = breaks[di][bi] if bi < len(breaks[di]) else None
                 if nxt and nxt[0] <= t:

@@ -2,20 +2,31 @@
 
 The site (through MkDocs), the PDFs and the slides all read `markdown_extensions` from the
 same file, so a table, an admonition or a footnote renders the same way everywhere.
-Trainer-only text lives in `!!! trainer` admonitions; `participant()` removes them.
+Trainer-only text lives in `!!! trainer` admonitions (at any depth); the extension
+`coursebook.mdx_trainer`, always part of the list, removes them from the parsed document.
+Trainer outputs rewrite the class first (`trainer_view`) so the same pipeline shows them.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
+import types
 from pathlib import Path
 from typing import Any
 
 import markdown as md
 import yaml
 
+from .mdx_trainer import Answer, Solutions
+
+EXTENSION = "coursebook.mdx_trainer"
 TRAINER_OPEN = re.compile(r"^(?:!!!|\?\?\?\+?)\s+trainer\b")
+# an admonition opener at any indentation, in a list item or not: (prefix, marker, title)
+NESTED_OPEN = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+)?)(!!!|\?\?\?\+?)\s+trainer(?=\s|$)(.*)$")
+TRAINER_DIV = re.compile(r"""^(\s*)<div\b([^>]*)\bclass\s*=\s*(["'])trainer\3([^>]*)>\s*$""")
+ATTR_TRAINER = re.compile(r"(\{:?[^}\n]*?\.)trainer(?=[\s}])")
+FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 class _MkDocsLoader(yaml.SafeLoader):
@@ -54,7 +65,31 @@ def extensions(root: Path) -> tuple[list[str], dict[str, dict]]:
                 configs[name] = conf or {}
         else:
             names.append(item)
+    if EXTENSION not in names:  # a course's own mkdocs.yml may lack it: trainer text must still go
+        names.append(EXTENSION)
     return names, configs
+
+
+def site_extensions(root: Path) -> list | None:
+    """The `markdown_extensions` to give MkDocs when the course's mkdocs.yml lacks
+    `coursebook.mdx_trainer` (its list plus the extension), or None when it has it: trainer
+    text must never reach a participant page, whatever the course's own configuration."""
+    listed = mkdocs_config(root).get("markdown_extensions") or []
+    names = [next(iter(x)) if isinstance(x, dict) else x for x in listed]
+    return None if EXTENSION in names else [*listed, EXTENSION]
+
+
+class ConfigDumper(yaml.SafeDumper):
+    """Writes a generated mkdocs.yml, `!!python/name:` values (e.g. emoji functions) included."""
+
+
+def _name_tag(dumper: yaml.SafeDumper, obj: Any) -> yaml.Node:
+    return dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{obj.__module__}.{obj.__qualname__}", "")
+
+
+ConfigDumper.add_multi_representer(type, _name_tag)
+ConfigDumper.add_representer(types.FunctionType, _name_tag)
+ConfigDumper.add_representer(types.BuiltinFunctionType, _name_tag)
 
 
 class Markdown:
@@ -64,9 +99,15 @@ class Markdown:
         names, configs = extensions(root)
         self._md = md.Markdown(extensions=names, extension_configs=configs)
 
-    def html(self, text: str) -> str:
+    def html(self, text: str, solutions: Solutions | None = None) -> str:
+        """HTML without trainer-only text; `solutions` (when given) drops or collects the
+        text's solutions (see `mdx_trainer.Solutions`)."""
         self._md.reset()
-        return self._md.convert(text)
+        self._md.coursebook_solutions = solutions
+        try:
+            return self._md.convert(text)
+        finally:
+            self._md.coursebook_solutions = None
 
     def inline(self, text: str) -> str:
         """Markdown of one line (a title, a list item) without the surrounding <p>."""
@@ -77,7 +118,7 @@ class Markdown:
 
 
 def _blocks(text: str):
-    """Yield (is_trainer, lines) runs of the text, trainer admonitions kept whole."""
+    """Yield (is_trainer, lines) runs of the text, top-level trainer admonitions kept whole."""
     lines = text.split("\n")
     i = 0
     while i < len(lines):
@@ -95,10 +136,83 @@ def _blocks(text: str):
 
 
 def participant(text: str) -> str:
-    """The text without trainer-only admonitions: what participants may see."""
+    """The text without top-level trainer admonitions. Only a first pass: the Markdown
+    extension `mdx_trainer` removes trainer text at any depth from every output."""
     return "\n".join(x for trainer, block in _blocks(text) if not trainer for x in block)
 
 
+def _unfenced(lines: list[str]):
+    """Yield (index, line) of the lines outside fenced code blocks."""
+    fence = None
+    for i, line in enumerate(lines):
+        m = FENCE.match(line)
+        if fence:
+            if m and m[1] == fence:
+                fence = None
+            continue
+        if m:
+            fence = m[1]
+            continue
+        yield i, line
+
+
+def trainer_view(text: str, title: str = "") -> str:
+    """The text as trainers see it: trainer blocks, at any depth, get the class `trainer-note`
+    (styled alike) so the Markdown extension keeps them. An untitled admonition gets `title`."""
+    lines = text.split("\n")
+    for i, line in _unfenced(lines):
+        m = NESTED_OPEN.match(line)
+        if m:
+            rest = m[3] if m[3].strip() or not title else f' "{title}"'
+            lines[i] = f"{m[1]}{m[2]} trainer-note{rest}"
+            continue
+        d = TRAINER_DIV.match(line)
+        if d:
+            lines[i] = f"{d[1]}<div{d[2]}class={d[3]}trainer-note{d[3]}{d[4]}>"
+            continue
+        lines[i] = ATTR_TRAINER.sub(r"\1trainer-note", line)  # `{: .trainer }` on a paragraph
+    return "\n".join(lines)
+
+
 def trainer_blocks(text: str) -> list[str]:
-    """The trainer-only admonitions of a text, each as Markdown."""
-    return ["\n".join(block) for trainer, block in _blocks(text) if trainer]
+    """The trainer-only blocks of a text at any depth, each as Markdown dedented to the left
+    margin (a block nested in another trainer block comes with its parent only)."""
+    lines = text.split("\n")
+    out, end = [], -1
+    for i, line in _unfenced(lines):
+        if i < end:
+            continue
+        m = NESTED_OPEN.match(line)
+        d = None if m else TRAINER_DIV.match(line)
+        if m:
+            col = len(m[1].expandtabs(4))
+            j = i + 1
+            while j < len(lines) and (not lines[j].strip() or _width(lines[j]) >= col + 4):
+                j += 1
+            while j > i + 1 and not lines[j - 1].strip():
+                j -= 1
+            body = [x.expandtabs(4)[col:] for x in lines[i + 1:j]]
+            out.append("\n".join([f"{m[2]} trainer{m[3]}", *body]))
+            end = j
+        elif d:
+            depth, j = 0, i
+            while j < len(lines):
+                depth += len(re.findall(r"<div\b", lines[j])) - len(re.findall(r"</div>", lines[j]))
+                j += 1
+                if depth <= 0:
+                    break
+            col = len(d[1].expandtabs(4))
+            out.append("\n".join(x.expandtabs(4)[col:] for x in lines[i:j]))
+            end = j
+    return out
+
+
+def _width(line: str) -> int:
+    """Indentation of a line, tabs counted as four spaces."""
+    expanded = line.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip(" "))
+
+
+__all__ = ["EXTENSION", "Answer", "ConfigDumper", "Markdown", "Solutions", "extensions",
+           "mkdocs_config", "mkdocs_yml", "participant", "site_extensions", "trainer_blocks",
+           "trainer_view"]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
+from . import embed, schema
 from .deck import Slide, parse_deck
 from .diagnostics import Report
 from .load import Localized, SourceFile, Sources
@@ -88,6 +88,27 @@ class Module(Text):
     @property
     def title(self) -> str:
         return self.meta.title
+
+    @property
+    def embedded(self) -> list[Activity]:
+        """Its activities embedded in the text (`[[embed:slug]]`), in the order they occur
+        in the source-language text, which every edition's timetable follows."""
+        body = self.src.body if self.src else self.body
+        own = {a.slug: a for a in self.activities}
+        return [own[s] for s in embed.split(body, set(own))[1]]
+
+    @property
+    def activities_in_order(self) -> list[Activity]:
+        """Activities in the order they run: those embedded, then the rest."""
+        embedded = self.embedded
+        return embedded + [a for a in self.activities if a not in embedded]
+
+    def presentation_split(self, minutes: int) -> list[int]:
+        """`minutes` of presentation shared among the stretches of text before, between and
+        after the embedded activities, in proportion to their words (one share without embeds)."""
+        body = self.src.body if self.src else self.body
+        texts, _ = embed.split(body, {a.slug for a in self.activities})
+        return embed.split_minutes(minutes, [embed.words(x) for x in texts])
 
     @property
     def parts_minutes(self) -> int:

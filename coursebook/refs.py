@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 KINDS = ("slide", "activity", "module", "reading", "page")
+EMBED = "embed"  # `[[embed:slug]]` places an activity (embed.py), it is not a link
 PATTERN = re.compile(r"\[\[\s*([a-z]+)\s*:\s*([^\]|]+?)\s*(?:\|\s*([^\]]+?)\s*)?\]\]")
 
 
@@ -19,10 +20,15 @@ class Ref:
 
 
 def find_refs(text: str) -> Iterator[Ref]:
+    line, counted = 0, 0  # lines counted as we go: a file full of references stays linear
     for m in PATTERN.finditer(text):
-        yield Ref(m[1], m[2], m[3], text.count("\n", 0, m.start()))
+        if m[1] == EMBED:
+            continue
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
+        yield Ref(m[1], m[2], m[3], line)
 
 
 def replace_refs(text: str, render: Callable[[Ref], str]) -> str:
     """Replace every reference by what `render` makes of it (Markdown for one output)."""
-    return PATTERN.sub(lambda m: render(Ref(m[1], m[2], m[3], 0)), text)
+    return PATTERN.sub(lambda m: m[0] if m[1] == EMBED else render(Ref(m[1], m[2], m[3], 0)), text)

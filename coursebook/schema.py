@@ -61,6 +61,10 @@ class CourseConfig(Strict):
     paper: Literal["A4", "Letter"] = Field("A4", description="Paper size of the PDFs.")
     audience: str = Field("", description="Who the course is for.")
     author_guide: bool = Field(True, description="Include the authoring guide in the site.")
+    solutions: Literal["end", "omit", "inline"] = Field(
+        "end", description="Where participant PDFs (handouts, workbook) print the `??? solution` "
+        "blocks: 'end' in an Answers section at the end, 'omit' nowhere, 'inline' in place. "
+        "The site keeps them collapsed; the trainer's guide always has them in place.")
     schedule: Schedule
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import schema
+from . import embed, schema
 from .agenda import compute_agenda, hhmm
 from .diagnostics import Report, did_you_mean
 from .files import check_links, has_alt, image_problem
@@ -260,6 +260,8 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
                 report, "activity slug")
     _duplicates(((s.id, s.path, s.line) for m in course.modules
                  for s in (m.deck.slides[1:] if m.deck else [])), report, "slide id")
+
+    embed.check(course, report)  # [[embed:slug]]: known, own module's, once, a paragraph
 
     for path, first, text in _texts(course):
         for ref in find_refs(text):

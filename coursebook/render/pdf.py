@@ -9,13 +9,13 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import layout
+from .. import embed, layout
 from ..agenda import compute_agenda, hhmm
 from ..context import Context
 from ..i18n import Strings
 from ..jobs import Job
-from ..markdown import participant, trainer_blocks
-from ..model import Course, Module, Text
+from ..markdown import Answer, Solutions, trainer_view
+from ..model import Activity, Course, Module, Text
 from ..refs import Ref, replace_refs
 from .pdf_write import build_date, write_pdf
 from .site_pages import _step_clock, duration
@@ -28,9 +28,15 @@ class Printer:
     """Turns the course's Markdown into print HTML: references become text (or internal links
     when the target is in the same document) and image paths become absolute file URLs."""
 
-    def __init__(self, course: Course, ctx: Context, anchors: set[str]):
+    def __init__(self, course: Course, ctx: Context, anchors: set[str], solutions: str = "inline",
+                 trainer: bool = False):
         self.course, self.ctx, self.anchors = course, ctx, anchors
         self.t = ctx.strings(course)
+        # participant documents: solutions left in place, left out or moved to `answers` ("end");
+        # the trainer's guide: trainer blocks shown (trainer_view) and solutions in place
+        self.trainer, self.solutions = trainer, None if trainer else solutions
+        self.answers: list[Answer] = []
+        self._group: Solutions | None = None
 
     def _ref(self, ref: Ref) -> str:
         c, t = self.course, self.t
@@ -42,8 +48,21 @@ class Printer:
         anchor = f"{ref.kind}-{ref.key}"
         return f"[{label}](#{anchor})" if anchor in self.anchors else label
 
-    def html(self, text: str, source: Path) -> str:
-        html = self.ctx.markdown.html(replace_refs(text, self._ref))
+    def group(self, prefix: str) -> None:
+        """Start numbering solutions anew (per module, page or reading): keys `<prefix>-n`."""
+        self._group = None if self.solutions in (None, "inline") else \
+            Solutions(self.solutions, prefix, "", lambda key: self.t("answer_ref", n=f"@@answer:{key}@@"))
+
+    def html(self, text: str, source: Path, context: str = "") -> str:
+        """`context`: what a solution answers when no heading precedes it (e.g. the activity)."""
+        if self.trainer:
+            text = trainer_view(text, self.t("trainer_only"))
+        if self._group:
+            self._group.context = context
+        html = self.ctx.markdown.html(replace_refs(text, self._ref), self._group)
+        if self._group:
+            self.answers += self._group.found
+            self._group.found = []
         return SRC.sub(lambda m: m[1] + _file_url(source.parent, m[2]) + m[3], html)
 
     def inline(self, text: str) -> str:
@@ -56,25 +75,53 @@ def _file_url(folder: Path, src: str) -> str:
     return (folder / src).resolve().as_uri()
 
 
-def _text(p: Printer, text: Text, body: str) -> dict:
-    return {"html": p.html(body, text.path), "fallback": text.fallback}
+def _text(p: Printer, text: Text, body: str, context: str = "") -> dict:
+    return {"html": p.html(body, text.path, context), "fallback": text.fallback}
+
+
+EMBED_MARK = "CBEMBED{}CBEMBED"  # stands for an embedded activity while the text is converted
+EMBED_HTML = re.compile(r"<p>CBEMBED(\d+)CBEMBED</p>")
+ANSWER_MARK = re.compile(r"@@answer:([\w-]+)@@")
+
+
+def _activity_view(p: Printer, a: Activity) -> dict:
+    t = p.t
+    return {"slug": a.slug, "title": a.title, "text": _text(p, a, a.body, a.title),
+            "duration": duration(a.minutes, t) if a.meta.minutes else "",
+            "grouping": a.meta.grouping, "materials": a.meta.materials, "output": a.meta.output,
+            "slide": t("slide_ref", id=a.meta.slide) if a.meta.slide else ""}
+
+
+def _flow(p: Printer, m: Module) -> list[dict]:
+    """The module's text in reading order: stretches of text and the activities embedded
+    between them (`[[embed:slug]]`). The text is converted in one piece (footnotes and link
+    definitions work across the embeds), then cut where the activities go."""
+    own = {a.slug: a for a in m.activities}
+    texts, slugs = embed.split(m.body, set(own))
+    body = texts[0] + "".join(f"\n\n{EMBED_MARK.format(i)}\n\n{x}" for i, x in enumerate(texts[1:]))
+    html = _text(p, m, body, m.title)
+    parts = EMBED_HTML.split(html["html"])
+    flow = [{"kind": "text", "text": {**html, "html": parts[0]}}]
+    for i in range(1, len(parts), 2):
+        flow.append({"kind": "activity", "activity": _activity_view(p, own[slugs[int(parts[i])]])})
+        flow.append({"kind": "text", "text": {**html, "html": parts[i + 1], "continued": True}})
+    return flow
 
 
 def module_view(p: Printer, m: Module, trainer: bool) -> dict:
-    """Everything the templates need about one module."""
+    """Everything the templates need about one module: `flow` is its text with the embedded
+    activities in place, `activities` the others (printed after it)."""
     t, course = p.t, p.course
+    p.group(m.id)
+    flow = _flow(p, m)
+    embedded = {x["activity"]["slug"] for x in flow if x["kind"] == "activity"}
     view = {
         "id": m.id, "slug": m.slug, "title": m.title, "duration": duration(m.minutes, t),
         "objectives": [p.inline(x) for x in m.meta.objectives],
         "key_points": [p.inline(x) for x in m.meta.key_points],
         "readings": [p.inline(x) for x in m.meta.readings],
-        "text": _text(p, m, participant(m.body)),
-        "activities": [{
-            "slug": a.slug, "title": a.title, "text": _text(p, a, participant(a.body)),
-            "duration": duration(a.minutes, t) if a.meta.minutes else "",
-            "grouping": a.meta.grouping, "materials": a.meta.materials, "output": a.meta.output,
-            "slide": t("slide_ref", id=a.meta.slide) if a.meta.slide else "",
-        } for a in m.activities],
+        "flow": flow,
+        "activities": [_activity_view(p, a) for a in m.activities_in_order if a.slug not in embedded],
     }
     if trainer:
         n = m.notes
@@ -86,8 +133,6 @@ def module_view(p: Printer, m: Module, trainer: bool) -> dict:
                       for clock, s in zip(_step_clock(course, m), n.meta.steps, strict=True)],
             "text": _text(p, n, n.body),
         }
-        view["trainer_blocks"] = [p.html(b, x.path) for x in (m, *m.activities)
-                                  for b in trainer_blocks(x.body)]
         view["slides"] = [{"id": s.id, "title": s.title} for s in (m.deck.slides if m.deck else [])]
     return view
 
@@ -138,29 +183,59 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
 
     def job(template: str, target: str, title: str, **values: object) -> None:
         html = env.get_template(template).render(**base, title=title, **values)
+        html = _number_answers(html, {m.id for m in course.modules})
         jobs.append(Job(write_pdf, (html, docs.as_uri() + "/", css, allowed), docs / target,
                         deps=(Path(css[0]), *_images(html)), cost=len(html)))
 
     for m in course.modules:
         anchors = {f"activity-{a.slug}" for a in m.activities}
+        hp = Printer(course, ctx, anchors, c.solutions)
         job("handout.html", layout.handout(m), f"{m.id}. {m.title}",
-            the_module=module_view(Printer(course, ctx, anchors), m, trainer=False))
+            the_module=module_view(hp, m, trainer=False), answers=_answers(hp))
     all_anchors = ({f"module-{m.id}" for m in course.modules}
                    | {f"activity-{a.slug}" for m in course.modules for a in m.activities}
                    | {f"reading-{r.slug}" for r in course.readings}
                    | {f"page-{p.slug}" for p in course.pages})
-    wp = Printer(course, ctx, all_anchors)
-    pages = [{"slug": p.slug, "title": p.title, "text": _text(wp, p, participant(p.body))}
-             for p in course.pages]
-    readings = [{"slug": r.slug, "title": r.title, "region": r.meta.region,
-                 "text": _text(wp, r, participant(r.body))} for r in course.readings]
+    wp = Printer(course, ctx, all_anchors, c.solutions)
+    pages = []
+    for p in course.pages:
+        wp.group(f"page-{p.slug}")
+        pages.append({"slug": p.slug, "title": p.title, "text": _text(wp, p, p.body, p.title)})
+    modules = [module_view(wp, m, trainer=False) for m in course.modules]
+    readings = []
+    for r in course.readings:
+        wp.group(f"reading-{r.slug}")
+        readings.append({"slug": r.slug, "title": r.title, "region": r.meta.region,
+                         "text": _text(wp, r, r.body, r.title)})
     job("workbook.html", layout.workbook(course), t("workbook"), pages=pages, readings=readings,
-        modules=[module_view(wp, m, trainer=False) for m in course.modules])
+        modules=modules, answers=_answers(wp))
     gp = Printer(course, ctx, all_anchors - {f"reading-{r.slug}" for r in course.readings}
-                 - {f"page-{p.slug}" for p in course.pages})
+                 - {f"page-{p.slug}" for p in course.pages}, trainer=True)
     job("guide.html", layout.trainers_guide(course), t("trainers_guide"), agenda=_agenda_view(course, t),
         modules=[module_view(gp, m, trainer=True) for m in course.modules], checklist=_checklist(course, t))
     return jobs
+
+
+def _answers(p: Printer) -> list[dict]:
+    """The solutions a participant document moved to its end (`solutions: end`)."""
+    return [{"key": a.key, "html": a.html,
+             "label": p.t("answer_to", n=f"@@answer:{a.key}@@", heading=a.heading)} for a in p.answers]
+
+
+def _number_answers(html: str, module_ids: set[str]) -> str:
+    """Number the answers in reading order — VI.1, VI.2 … per module, 1, 2 … per page or
+    reading — now that the document is assembled (embedded activities come mid-text)."""
+    counters: dict[str, int] = {}
+    numbers: dict[str, str] = {}
+
+    def number(m: re.Match) -> str:
+        key = m[1]
+        if key not in numbers:
+            group = key.rsplit("-", 1)[0]
+            counters[group] = counters.get(group, 0) + 1
+            numbers[key] = f"{group}.{counters[group]}" if group in module_ids else str(counters[group])
+        return numbers[key]
+    return ANSWER_MARK.sub(number, html)
 
 
 def _images(html: str) -> list[Path]:

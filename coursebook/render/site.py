@@ -19,7 +19,7 @@ import yaml
 
 from .. import layout
 from ..context import Context
-from ..markdown import mkdocs_yml
+from ..markdown import ConfigDumper, mkdocs_yml, site_extensions
 from ..model import Course
 from . import site_pages as pages
 from .assets import place, site_course
@@ -64,8 +64,8 @@ def write_source(course: Course, ctx: Context, docs: Path) -> None:
     shim = ctx.root / SHIM if (ctx.root / SHIM).exists() else Path(__file__).parents[2] / SHIM
     (assets / "javascripts").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shim, assets / "javascripts" / "iframe-worker.js")
-    _write(docs.parent, "mkdocs.yml", yaml.safe_dump(_config(course, ctx, docs), allow_unicode=True,
-                                                     sort_keys=False))
+    _write(docs.parent, "mkdocs.yml", yaml.dump(_config(course, ctx, docs), Dumper=ConfigDumper,
+                                                allow_unicode=True, sort_keys=False))
 
 
 def _nav(course: Course, ctx: Context) -> list:
@@ -119,6 +119,9 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
                                         for x in langs]
     if course.lang.split("-")[0] in RTL:
         config["theme"]["direction"] = "rtl"
+    extensions = site_extensions(ctx.root)
+    if extensions is not None:  # the course's mkdocs.yml lacks coursebook.mdx_trainer: add it
+        config["markdown_extensions"] = extensions
     return config
 
 

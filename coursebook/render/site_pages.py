@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from .. import layout
+from .. import embed, layout
 from ..agenda import AgendaDay, compute_agenda, hhmm
 from ..i18n import Strings
-from ..markdown import participant, trainer_blocks
+from ..markdown import participant, trainer_blocks, trainer_view
 from ..model import Activity, Course, Module, Page, Text
+from ..sanitize import esc, esc_markdown
 from .assets import data_files
 from .links import rel, resolve
 
@@ -34,21 +35,21 @@ def fallback(text: Text, course: Course, t: Strings, body: str) -> str:
 
 
 def bullets(items: list[str], course: Course, page: str, t: Strings) -> str:
-    return "\n".join(f"- {resolve(x, course, page, t)}" for x in items) + "\n"
+    return "\n".join(f"- {resolve(esc_markdown(x), course, page, t)}" for x in items) + "\n"
 
 
 def home(course: Course, page: Page | None, t: Strings) -> str:
     c = course.config
-    out = [f"# {page.title if page else c.title}\n"]
+    out = [f"# {esc(page.title if page else c.title)}\n"]
     if c.subtitle:
-        out.append(f"*{c.subtitle}*\n")
-    facts = [f"**{t('audience')}:** {c.audience}"] if c.audience else []
+        out.append(f"*{esc(c.subtitle)}*\n")
+    facts = [f"**{t('audience')}:** {esc(c.audience)}"] if c.audience else []
     facts.append(f"**{t('duration')}:** {duration(course.minutes, t)} ([{t('agenda')}](agenda.md))")
     out.append(" · ".join(facts) + "\n")
     if page:
         out.append(fallback(page, course, t, resolve(participant(page.body), course, "index.md", t)))
     out.append(f"\n## {t('modules')}\n")
-    out += [f"- [{m.id}. {m.title}]({layout.module_page(m)}) — {duration(m.minutes, t)}"
+    out += [f"- [{m.id}. {esc(m.title)}]({layout.module_page(m)}) — {duration(m.minutes, t)}"
             for m in course.modules]
     links = [f"[{t('agenda')}](agenda.md)"]
     if course.readings:
@@ -60,9 +61,9 @@ def home(course: Course, page: Page | None, t: Strings) -> str:
 
 def course_page(course: Course, page: Page, t: Strings) -> str:
     path = layout.course_page(page) if page.kind == "page" else layout.reading_page(page)
-    head = f"# {page.title}\n\n"
+    head = f"# {esc(page.title)}\n\n"
     if page.meta.summary:
-        head += f"*{page.meta.summary}*\n\n"
+        head += f"*{esc(page.meta.summary)}*\n\n"
     return head + fallback(page, course, t, resolve(participant(page.body), course, path, t))
 
 
@@ -85,15 +86,15 @@ def _agenda_day(course: Course, day: AgendaDay, t: Strings, page: str) -> list[s
     out.append(f"{TIMETABLE}| {t('time')} | {t('session')} | {t('duration')} |\n|---|---|---|")
     for slot in day.slots:
         if slot.kind == "break":
-            out.append(f"| {slot.time} | *{slot.title}* | {duration(slot.minutes, t)} |")
+            out.append(f"| {slot.time} | *{esc(slot.title)}* | {duration(slot.minutes, t)} |")
             continue
         m = slot.module
         target = layout.module_page(m)
         if slot.activity:
             target += f"#activity-{slot.activity.slug}"
-            title = f"{t('activity')}: [{slot.title}]({rel(page, target)})"
+            title = f"{t('activity')}: [{esc(slot.title)}]({rel(page, target)})"
         else:
-            title = f"**[{m.id}. {m.title}]({rel(page, target)})**"
+            title = f"**[{m.id}. {esc(m.title)}]({rel(page, target)})**"
         cont = " (…)" if slot.continued else ""
         out.append(f"| {slot.time} | {title}{cont} | {duration(slot.minutes, t)} |")
     out.append(END_TIMETABLE)
@@ -107,13 +108,30 @@ def _activity_facts(a: Activity, t: Strings) -> list[str]:
     facts = [(t("grouping"), a.meta.grouping), (t("materials"), ", ".join(a.meta.materials)),
              (t("output"), a.meta.output)]
     minutes = duration(a.minutes, t) if a.meta.minutes else "—"
-    lines = [f"    - **{k}:** {v}" for k, v in facts if v]
+    lines = [f"    - **{k}:** {esc(v)}" for k, v in facts if v]
     return [f'!!! abstract "{t("activity")} · {minutes}"', *lines, ""]
 
 
+def _activity(course: Course, a: Activity, t: Strings, page: str) -> str:
+    """An activity as the module page shows it: titled heading (its anchor), facts, text."""
+    return "\n".join([f"### {esc(a.title)} {{#activity-{a.slug}}}\n", "\n".join(_activity_facts(a, t)) + "\n",
+                      fallback(a, course, t, resolve(a.body, course, page, t))])
+
+
+def _in_source_language(text: Text, course: Course, body: str) -> str:
+    """A further stretch of an untranslated text: marked with its language, no second notice."""
+    if not text.fallback:
+        return body
+    src = course.config.language
+    direction = "rtl" if src.split("-")[0] in ("ar", "fa", "he", "ur") else "ltr"
+    return f'<div lang="{src}" dir="{direction}" markdown="1">\n\n{body}\n\n</div>\n'
+
+
 def module(course: Course, m: Module, t: Strings, docs: Path) -> str:
+    """The participant page. Trainer-only blocks stay in this Markdown: the extension
+    `mdx_trainer` (in mkdocs.yml's list) removes them, at any depth, as MkDocs renders it."""
     page = layout.module_page(m)
-    out = [f"# {m.id}. {m.title}\n"]
+    out = [f"# {m.id}. {esc(m.title)}\n"]
     links = [f"**{t('duration')}:** {duration(m.minutes, t)}"]
     for label, target in _downloads(m, t):
         if (docs / target).exists():
@@ -121,13 +139,16 @@ def module(course: Course, m: Module, t: Strings, docs: Path) -> str:
     out.append(" · ".join(links) + "\n")
     if m.meta.objectives:
         out.append(f"## {t('objectives')}\n\n" + bullets(m.meta.objectives, course, page, t))
-    out.append(fallback(m, course, t, resolve(participant(m.body), course, page, t)))
-    if m.activities:
+    own = {a.slug: a for a in m.activities}
+    texts, embedded = embed.split(m.body, set(own))
+    out.append(fallback(m, course, t, resolve(texts[0], course, page, t)))
+    for slug, text in zip(embedded, texts[1:], strict=True):
+        out.append(_activity(course, own[slug], t, page))
+        out.append(_in_source_language(m, course, resolve(text, course, page, t)))
+    rest = [a for a in m.activities_in_order if a.slug not in embedded]
+    if rest:
         out.append(f"\n## {t('activities')}\n")
-    for a in m.activities:
-        out.append(f"### {a.title} {{#activity-{a.slug}}}\n")
-        out.append("\n".join(_activity_facts(a, t)) + "\n")
-        out.append(fallback(a, course, t, resolve(participant(a.body), course, page, t)))
+    out += [_activity(course, a, t, page) for a in rest]
     if m.meta.key_points:
         out.append(f"\n## {t('key_points')}\n\n" + bullets(m.meta.key_points, course, page, t))
     if m.meta.readings:
@@ -165,7 +186,7 @@ def slide_cue(course: Course, m: Module, slide_id: str, page: str, t: Strings) -
 
 def trainer(course: Course, m: Module, t: Strings) -> str:
     page = layout.trainer_page(m)
-    out = [f"# {m.id}. {m.title} — {t('trainer_notes')}\n",
+    out = [f"# {m.id}. {esc(m.title)} — {t('trainer_notes')}\n",
            f"[{t('participant_view')}]({rel(page, layout.module_page(m))}) · "
            f"[{t('open_deck')}]({rel(page, layout.deck_html(m))}) · "
            f"**{t('duration')}:** {duration(m.minutes, t)}\n"]
@@ -175,26 +196,29 @@ def trainer(course: Course, m: Module, t: Strings) -> str:
                 (t("materials"), ", ".join(notes.meta.materials)),
                 (t("room_setup"), notes.meta.room_setup),
                 (t("copies"), "; ".join(notes.meta.copies))]
-        out.append(f"## {t('preparation')}\n\n" + "\n".join(f"- **{k}:** {v}" for k, v in prep if v) + "\n")
+        out.append(f"## {t('preparation')}\n\n" + "\n".join(f"- **{k}:** {esc(v)}" for k, v in prep if v) + "\n")
         if notes.meta.steps:
             out.append(f"## {t('facilitation_steps')}\n")
             out.append(f"{TIMETABLE}| {t('time')} | {t('step')} | {t('duration')} |\n|---|---|---|")
             for clock, step in zip(_step_clock(course, m), notes.meta.steps, strict=True):
-                text = resolve(step.do, course, page, t).replace("|", "\\|").replace("\n", " ")
+                text = resolve(esc_markdown(step.do), course, page, t)  # one line, its | escaped
                 if step.activity and course.activity(step.activity):
                     a = course.activity(step.activity)
-                    text = f"**{t('activity')}: {a.title}** — {text}"
+                    text = f"**{t('activity')}: {esc(a.title)}** — {text}"
                 out.append(f"| {clock} | {text} | {duration(step.minutes, t)} |")
             out.append(END_TIMETABLE)
-        out.append(fallback(notes, course, t, resolve(notes.body, course, page, t)))
-    inline = [b for text in (m, *m.activities) for b in trainer_blocks(text.body)]
+        body = trainer_view(resolve(notes.body, course, page, t), t("trainer_only"))
+        out.append(fallback(notes, course, t, body))
+    # the trainer blocks of the module and its activities, at any depth, in reading order;
+    # their class is rewritten (trainer_view) so that the Markdown extension keeps them here
+    inline = [b for text in (m, *m.activities_in_order) for b in trainer_blocks(text.body)]
     if inline:
         out.append(f"\n## {t('trainer_only')}\n")
-        out += [resolve(b, course, page, t) + "\n" for b in inline]
+        out += [trainer_view(resolve(b, course, page, t), t("trainer_only")) + "\n" for b in inline]
     if m.activities:
         out.append(f"\n## {t('activities')}\n")
-    for a in m.activities:
-        out.append(f"### {a.title}\n")
+    for a in m.activities_in_order:
+        out.append(f"### {esc(a.title)}\n")
         instructions = rel(page, layout.module_page(m)) + f"#activity-{a.slug}"
         out.append(f"[{t('participant_view')}]({instructions})\n")
         facts = _activity_facts(a, t)
@@ -219,7 +243,7 @@ def checklist(course: Course, t: Strings) -> str:
     out.append("|---|---|---|---|")
     for m in course.modules:
         n = m.notes.meta if m.notes else None
-        link = f"[{m.id}. {m.title}]({rel(page, layout.trainer_page(m))})"
+        link = f"[{m.id}. {esc(m.title)}]({rel(page, layout.trainer_page(m))})"
         if n is None:
             out.append(f"| {link} | — | — | — |")
             continue
@@ -227,11 +251,11 @@ def checklist(course: Course, t: Strings) -> str:
         for item in [*n.materials, *(x for a in m.activities for x in a.meta.materials)]:
             if m.id not in materials.setdefault(item, []):
                 materials[item].append(m.id)
-        copies += [f"{c} ({m.id})" for c in n.copies]
-        out.append(f"| {link} | {duration(n.preparation_minutes, t)} | {n.room_setup or '—'} | "
-                   f"{'; '.join(n.copies) or '—'} |")
+        copies += [f"{esc(c)} ({m.id})" for c in n.copies]
+        out.append(f"| {link} | {duration(n.preparation_minutes, t)} | {esc(n.room_setup) or '—'} | "
+                   f"{esc('; '.join(n.copies)) or '—'} |")
     out.append(f"\n**{t('total')}:** {duration(total, t)}\n")
-    needed = [f"{item} ({', '.join(ids)})" for item, ids in materials.items()]
+    needed = [f"{esc(item)} ({', '.join(ids)})" for item, ids in materials.items()]
     for title, items in ((t("materials"), needed), (t("copies"), copies)):
         boxes = "\n".join(f"- {x}" for x in items)  # drawn as boxes to tick (course.css)
         out.append(f'## {title}\n\n<div class="checklist" markdown="1">\n\n{boxes}\n\n</div>\n')
@@ -241,9 +265,9 @@ def checklist(course: Course, t: Strings) -> str:
 def readings_index(course: Course, t: Strings) -> str:
     out = [f"# {t('readings_and_cases')}\n"]
     for p in course.readings:
-        region = f" ({p.meta.region})" if p.meta.region else ""
-        summary = f" — {p.meta.summary}" if p.meta.summary else ""
-        out.append(f"- **[{p.title}]({p.slug}.md)**{region}{summary}")
+        region = f" ({esc(p.meta.region)})" if p.meta.region else ""
+        summary = f" — {esc(p.meta.summary)}" if p.meta.summary else ""
+        out.append(f"- **[{esc(p.title)}]({p.slug}.md)**{region}{summary}")
     return "\n".join(out) + "\n"
 
 
@@ -267,7 +291,7 @@ def downloads(course: Course, t: Strings, docs: Path) -> str:
     on a phone). The zip is made after MkDocs, so its size is patched in then (`ZIP_SIZE`)."""
     def item(label: str, target: str) -> str:
         kind = target.rsplit(".", 1)[1].upper() if "." in target.rsplit("/", 1)[-1] else "—"
-        return f"- [{label}]({quote(target)}) — {kind}, {size(docs / target)}"
+        return f"- [{esc(label)}]({quote(target)}) — {kind}, {size(docs / target)}"
 
     out = [f"# {t('downloads')}\n"]
     out += [item(label, target) for label, target in ((t("workbook"), layout.workbook(course)),
@@ -280,7 +304,7 @@ def downloads(course: Course, t: Strings, docs: Path) -> str:
         files = [item(label, target) for label, target in _downloads(m, t) if (docs / target).exists()]
         files += [item(label, target) for label, target in data_files([m, *m.activities])]  # linked files
         if files:
-            out += [f"## {m.id}. {m.title}\n", *files, ""]
+            out += [f"## {m.id}. {esc(m.title)}\n", *files, ""]
     if course.coverage:
         out.append(f"## {t('translation_coverage')}\n")
         out.append(f"| {t('language')} | {t('translated')} |\n|---|---|")

@@ -1,0 +1,213 @@
+"""Trainer-only text at any depth: a `!!! trainer` block at every nesting level of a module, an
+activity, a reading and a slide never reaches a participant output (site pages, search index,
+handout, workbook, decks in HTML, PDF and PowerPoint, the offline zip), and is in the trainer
+page and the trainer's guide."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from coursebook.build import Options, build
+from coursebook.markdown import Markdown, trainer_blocks, trainer_view
+from tests.conftest import MINI, ROOT
+
+
+def nested(tag: str) -> str:
+    """Markdown with a trainer block at every depth; each marker is `<tag><LEVEL>`."""
+    return f"""
+Participant text {tag}VISIBLE.
+
+!!! trainer "Top"
+    {tag}TOPLEVEL
+
+- A list item
+
+    !!! trainer
+        {tag}LISTITEM
+
+!!! note "A note"
+    Note text.
+
+    !!! trainer
+        {tag}INNOTE
+
+### Exercise
+
+What is two and two?
+
+??? solution "Solution"
+    Four.
+
+    !!! trainer
+        {tag}INSOLUTION
+
+=== "A"
+
+    Tab A text.
+
+    !!! trainer
+        {tag}INTAB
+
+=== "B"
+
+    Tab B text.
+
+<div markdown>
+
+!!! trainer
+    {tag}INDIV
+
+</div>
+
+<div class="trainer" markdown>
+{tag}TRAINERDIV
+</div>
+
+!!! note
+    ??? info "Inner"
+        !!! trainer
+            {tag}TWODEEP
+
+???+ trainer "Open"
+    {tag}OPENDETAILS
+"""
+
+
+LEVELS = ["TOPLEVEL", "LISTITEM", "INNOTE", "INSOLUTION", "INTAB", "INDIV", "TRAINERDIV", "TWODEEP",
+          "OPENDETAILS"]
+TAGS = {"MODX": "module", "ACTX": "activity", "READX": "reading"}
+MARKERS = [tag + level for tag in TAGS for level in LEVELS]
+SLIDE_MARKERS = ["SLIDEXTOPLEVEL", "SLIDEXINNOTE"]
+
+
+def test_the_markdown_pipeline_drops_every_level_and_trainer_view_keeps_it() -> None:
+    md = Markdown(ROOT)
+    html = md.html(nested("MODX"))
+    assert "MODXVISIBLE" in html and "Four." in html
+    assert not [m for m in MARKERS[:len(LEVELS)] if m in html]
+    shown = md.html(trainer_view(nested("MODX"), "For trainers only"))
+    assert all(m in shown for m in MARKERS[:len(LEVELS)])
+    assert 'class="admonition trainer-note"' in shown
+    blocks = "\n".join(trainer_blocks(nested("MODX")))
+    assert all(m in blocks for m in MARKERS[:len(LEVELS)])
+    assert all(not b.startswith(" ") for b in trainer_blocks(nested("MODX")))  # dedented
+
+
+def test_a_course_mkdocs_yml_without_the_extension_still_drops_trainer_text(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nmarkdown_extensions:\n  - admonition\n")
+    html = Markdown(tmp_path).html("!!! note\n    ok\n\n    !!! trainer\n        HIDDEN\n")
+    assert "ok" in html and "HIDDEN" not in html
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("depth") / "course-repo"
+    shutil.copytree(MINI, root)
+    module = root / "modules" / "01-basics" / "module.md"
+    module.write_text(module.read_text() + nested("MODX"))
+    activity = root / "modules" / "01-basics" / "activities" / "warm-up.md"
+    activity.write_text(activity.read_text() + nested("ACTX"))
+    reading = root / "course" / "readings" / "case.md"
+    reading.write_text(reading.read_text() + nested("READX"))
+    deck = root / "slides" / "01-basics.md"
+    deck.write_text(deck.read_text().replace("- A point\n", "- A point\n\n!!! trainer\n    SLIDEXTOPLEVEL\n\n"
+                                             "!!! note\n    Seen\n\n    !!! trainer\n        SLIDEXINNOTE\n"))
+    # a course whose own mkdocs.yml lacks the extension: the engine adds it
+    config = (ROOT / "mkdocs.yml").read_text().replace("  - coursebook.mdx_trainer", "  - pymdownx.keys")
+    assert "coursebook.mdx_trainer" not in config
+    (root / "mkdocs.yml").write_text(config)
+    build(Options(root, languages=["en"], verbosity=0))
+    return root / "site" / "en"
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pptx_text(path: Path) -> str:
+    from pptx import Presentation
+
+    out = []
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                out.append(shape.text_frame.text)
+        if slide.has_notes_slide:
+            out.append(slide.notes_slide.notes_text_frame.text)
+    return "\n".join(out)
+
+
+def leaked(text: str, markers: list[str]) -> list[str]:
+    return [m for m in markers if m in text]
+
+
+def trainer_file(rel: str) -> bool:
+    return rel.startswith("trainer/") or rel.endswith("trainers-guide.pdf")
+
+
+def test_no_participant_page_has_trainer_text(built: Path) -> None:
+    pages = [p for p in built.rglob("*.html") if not trainer_file(p.relative_to(built).as_posix())]
+    assert len(pages) > 5
+    module_page = (built / "modules" / "01-basics.html").read_text()
+    assert "MODXVISIBLE" in module_page and "ACTXVISIBLE" in module_page  # the text is there
+    assert "READXVISIBLE" in (built / "readings" / "case.html").read_text()
+    for page in pages:
+        assert leaked(page.read_text(encoding="utf-8"), MARKERS + SLIDE_MARKERS) == [], page
+
+
+def test_search_index_has_no_trainer_text(built: Path) -> None:
+    docs = json.loads((built / "search" / "search_index.json").read_text())["docs"]
+    participant = [d for d in docs if not d["location"].startswith("trainer/")]
+    text = json.dumps(participant)
+    assert "MODXVISIBLE" in text and "READXVISIBLE" in text
+    assert leaked(text, MARKERS) == []
+
+
+def test_participant_pdfs_and_decks_have_no_trainer_text(built: Path) -> None:
+    handout, workbook = built / "handouts" / "01-basics.pdf", built / "handouts" / "workbook.pdf"
+    assert "MODXVISIBLE" in pdf_text(handout) and "READXVISIBLE" in pdf_text(workbook)
+    for pdf in (handout, workbook, built / "slides" / "01-basics.pdf", built / "slides" / "01-basics-handout.pdf"):
+        assert leaked(pdf_text(pdf), MARKERS + SLIDE_MARKERS) == [], pdf.name
+    deck = (built / "slides" / "01-basics.html").read_text()
+    assert "Seen" in deck and leaked(deck, SLIDE_MARKERS) == []
+    pptx = pptx_text(built / "slides" / "01-basics.pptx")
+    assert "Seen" in pptx and leaked(pptx, SLIDE_MARKERS) == []
+
+
+def test_offline_zip_has_no_trainer_text_outside_trainer_files(built: Path, tmp_path: Path) -> None:
+    zips = list(built.rglob("*.zip"))
+    assert len(zips) == 1
+    with zipfile.ZipFile(zips[0]) as zf:
+        names = [n for n in zf.namelist() if not trainer_file(n)]
+        assert any(n.endswith("01-basics.html") for n in names)
+        for name in names:
+            data = zf.read(name)
+            if name.endswith(".pdf"):
+                (tmp_path / "x.pdf").write_bytes(data)
+                text = pdf_text(tmp_path / "x.pdf")
+            elif name.endswith(".pptx"):
+                (tmp_path / "x.pptx").write_bytes(data)
+                text = pptx_text(tmp_path / "x.pptx")
+            elif name.startswith("search/"):
+                docs = json.loads(data.decode().split("=", 1)[-1].strip().rstrip(";")) \
+                    if name.endswith(".js") else json.loads(data)
+                text = json.dumps([d for d in docs["docs"] if not d["location"].startswith("trainer/")])
+            else:
+                text = data.decode("utf-8", "replace")
+            assert leaked(text, MARKERS + SLIDE_MARKERS) == [], name
+
+
+def test_trainer_outputs_have_every_marker(built: Path) -> None:
+    page = (built / "trainer" / "01-basics.html").read_text()
+    guide = pdf_text(built / "handouts" / "trainers-guide.pdf")
+    wanted = [m for m in MARKERS if not m.startswith("READX")]  # readings have no trainer output
+    assert [m for m in wanted if m not in page] == []
+    assert [m for m in wanted if m not in guide] == []
+    assert "walnuts" in page and "walnuts" in guide  # the fixture's own trainer note
+    assert 'class="admonition trainer-note"' in page
