@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .context import Context
+from .context import SAFE_CODE, Context
 from .diagnostics import CourseError, Report
 from .jobs import Runner
 from .load import load_project
@@ -18,7 +18,8 @@ from .model import Course, make_course
 from .render import pdf, site, slides
 from .status import coverage, translation_status
 from .validate import check_course, validate_files
-from .write import staging
+from .validate_paths import check_logo, check_symlinks
+from .write import build_dir, check_output, inside, staging
 
 OUTPUTS = ("site", "pdf", "slides")
 
@@ -45,10 +46,20 @@ def load_courses(options: Options) -> list[Course]:
     report = options.report
     sources = load_project(options.root, report)           # 1. load
     validate_files(sources, report)                         # 2. validate each file
+    check_symlinks(options.root, report, options.out)       # nothing read from outside the repository
+    check_logo(sources, report)
     if sources.course is None or sources.course.data is None:
         raise CourseError(report.items)
     config = sources.course.data
     languages = [config.language, *config.languages]
+    unsafe = [(i, x) for i, x in enumerate(languages) if not SAFE_CODE.fullmatch(str(x))]
+    for i, lang in unsafe:  # codes name folders that the build deletes and rewrites: never a path
+        report.error(sources.course.path,
+                     sources.course.line_of(*(("languages", i - 1) if i else ("language",))),
+                     f"'{lang}' cannot be a language code: it is used as a folder name",
+                     "use a code like es, pt-BR or zh-Hans")
+    if unsafe:
+        raise CourseError(report.items)
     for lang in options.languages or []:
         if lang not in languages:
             report.error(sources.course.path, sources.course.line_of("languages"),
@@ -71,14 +82,17 @@ FIXED_EPOCH = "1577836800"  # 2020-01-01: dates written into outputs unless SOUR
 def build(options: Options) -> list[Course]:
     """Build every output of every language into `options.out`, atomically and reproducibly."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)  # read by MkDocs, WeasyPrint jobs
+    assert options.out is not None
+    check_output(options.root, options.out)                 # never replace what coursebook did not make
+    cache = build_dir(options.root)                         # .build/: a real folder of the repository
     courses = load_courses(options)
-    ctx = Context(options.root, options.root / ".build", options.verbosity,
+    ctx = Context(options.root, cache, options.verbosity,
                   all_outputs=set(OUTPUTS) <= set(options.outputs))
-    if options.clean:
-        shutil.rmtree(ctx.build_dir, ignore_errors=True)
-    with staging(options.out) as stage, Runner(ctx, "PDF and PPTX") as jobs:  # 5. write: swapped in on success
+    if options.clean and cache.is_dir():
+        shutil.rmtree(cache)
+    with staging(options.root, options.out) as stage, Runner(ctx, "PDF and PPTX") as jobs:  # 5. write
         for course in courses:
-            docs = ctx.docs(course)                         # the site source of this edition
+            docs = inside(cache, ctx.docs(course))          # the site source of this edition
             shutil.rmtree(docs, ignore_errors=True)
             docs.mkdir(parents=True)
             if "pdf" in options.outputs:

@@ -11,10 +11,13 @@ from pathlib import Path
 from . import __version__
 from .build import OUTPUTS, Options, build, load_courses
 from .diagnostics import CourseError, Diagnostic
+from .jobs import RenderError
 from .load import load_project
 from .scaffold import new_activity, new_language, new_module
 from .status import coverage, mark_translated, translation_status
 from .validate import validate_files
+from .validate_paths import where_used
+from .write import OutputError, build_dir, check_output
 
 EXAMPLES = """examples:
   python build.py                 build the site, PDFs and decks of every language into site/
@@ -46,6 +49,19 @@ def print_diagnostics(items: list[Diagnostic]) -> None:
     warnings = sum(1 for d in set(items) if d.level == "warning")
     if errors or warnings:
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+
+
+def _render_diagnostic(root: Path, exc: RenderError) -> Diagnostic:
+    """A failed render as a diagnostic: at the file and line that asked for the refused
+    resource when it can be found, else under the document's name."""
+    found = where_used(root, exc.resource) if exc.resource else None
+    if found:
+        path, line = found
+        return Diagnostic(path.relative_to(root.resolve()).as_posix(), line, "error",
+                          f"{exc.document}: {exc.message}",
+                          "use only files inside the repository, by a relative path")
+    return Diagnostic(exc.document, 0, "error", exc.message,
+                      "use only files inside the repository, by a relative path" if exc.resource else "")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -170,6 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         from .serve import serve
 
         options.out = options.root / ".build" / "preview"
+        try:  # the preview is written into .build/: it must be the repository's own folder
+            check_output(options.root, build_dir(options.root) / "preview")
+        except OutputError as exc:
+            print(f"coursebook: {exc}", file=sys.stderr)
+            return 2
         return serve(options, port=args.port)
     if args.command == "status":
         return _status(options, args.all)
@@ -181,6 +202,13 @@ def main(argv: list[str] | None = None) -> int:
             courses = load_courses(options)
         else:
             courses = build(options)
+    except OutputError as exc:  # --out names a folder the build must not replace
+        print(f"coursebook: {exc}", file=sys.stderr)
+        return 2
+    except RenderError as exc:  # a PDF or deck could not be made, e.g. it asked for a file outside
+        print_diagnostics([_render_diagnostic(options.root, exc)])
+        print("build failed; the previous output was left as it was", file=sys.stderr)
+        return 1
     except CourseError as exc:
         print_diagnostics(exc.diagnostics)
         if args.command != "check":

@@ -3,6 +3,7 @@ pipeline, a scratch folder, and progress reporting."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,15 @@ from .markdown import Markdown
 from .model import Course
 
 T = TypeVar("T")
+SAFE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,34}")  # a language code usable as a folder name
+
+
+def lang_dir(lang: str) -> str:
+    """A language code as a folder name (`.build/<lang>`, `site/<lang>`); anything path-like is
+    refused even if validation were skipped, since these folders are deleted and rewritten."""
+    if not SAFE_CODE.fullmatch(str(lang)):
+        raise ValueError(f"language code {lang!r} cannot be used as a folder name")
+    return str(lang)
 
 
 @dataclass
@@ -42,7 +52,7 @@ class Context:
 
     def docs(self, course: Course) -> Path:
         """The site source of an edition: its pages, and the PDFs and decks they link to."""
-        return self.build_dir / course.lang / "docs"
+        return self.build_dir / lang_dir(course.lang) / "docs"
 
     def strings(self, course: Course) -> Strings:
         """The interface strings of the course's language."""

@@ -33,8 +33,10 @@ class Report:
 
     def _rel(self, path: Path | str) -> str:
         p = Path(path)
+        # a symbolic link is named by its own path, not its target's
+        full = p.parent.resolve() / p.name if p.name not in ("", ".", "..") else p.resolve()
         try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
+            return full.relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return p.as_posix()
 

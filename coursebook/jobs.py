@@ -41,6 +41,18 @@ class Job:
         return h.hexdigest()[:32] + self.out.suffix
 
 
+class RenderError(Exception):
+    """A job failed: which document (e.g. `es/handouts/01-basics.pdf`), why, and the resource
+    it could not use, if that was the cause."""
+
+    def __init__(self, document: str, message: str, resource: str = ""):
+        super().__init__(document, message, resource)
+        self.document, self.message, self.resource = document, message, resource
+
+    def __str__(self) -> str:
+        return f"{self.document}: {self.message}"
+
+
 def _versions() -> str:
     names = ("weasyprint", "python-pptx", "Markdown", "pymdown-extensions", "pydyf")
     return ",".join(_version(n) for n in names)
@@ -101,10 +113,23 @@ class Runner:
     def wait(self) -> int:
         """Finish every job, copy each result to its `out`; returns how many jobs actually ran."""
         with self:
-            for finish in self.ctx.progress(list(self.started.values()), self.what):
-                finish()
+            for target, finish in self.ctx.progress(list(self.started.items()), self.what):
+                try:
+                    finish()
+                except Exception as exc:  # name the document; the caller reports it, keeps site/
+                    job = next(job for job, t in self.keyed if t == target)
+                    raise RenderError(self._document(job.out), str(exc),
+                                      getattr(exc, "resource", "")) from exc
         for job, target in self.keyed:
             job.out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(target, job.out)
         return len(self.started)
+
+    def _document(self, out: Path) -> str:
+        """A job's output as it will be published: `es/handouts/01-basics.pdf`."""
+        try:
+            parts = out.relative_to(self.ctx.build_dir).parts
+        except ValueError:
+            return out.name
+        return "/".join(p for i, p in enumerate(parts) if not (i == 1 and p == "docs"))
 

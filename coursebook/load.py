@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Report
+from .validate_paths import confined, link_problem
 
 LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
 
@@ -91,7 +92,12 @@ def theme_file(root: Path, rel: str) -> Path:
 
 
 def read_text(path: Path, report: Report) -> str | None:
-    """Read UTF-8 text; accept a BOM and CRLF; report bytes that are not UTF-8."""
+    """Read UTF-8 text; accept a BOM and CRLF; report bytes that are not UTF-8, and refuse a
+    symbolic link that leads outside the repository or nowhere."""
+    problem = link_problem(path, report.root)
+    if problem:
+        report.error(path, 0, problem, "copy the file into the repository instead, or remove the link")
+        return None
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -219,10 +225,14 @@ def _group(paths: list[Path], reader, languages: set[str], report: Report,
 
 
 def load_project(root: Path, report: Report) -> Sources:
-    """Read every file of the course under `root`."""
+    """Read every file of the course under `root`. A symbolic link leading outside the
+    repository (or nowhere) is reported and not read."""
+    def files(folder: Path, pattern: str) -> list[Path]:
+        return list(folder.glob(pattern)) if confined([folder], root, report) else []
+
     course_dir = root / "course"
     course_file = course_dir / "course.yml"
-    course = read_yaml(course_file, report) if course_file.exists() else None
+    course = read_yaml(course_file, report) if course_file.is_symlink() or course_file.exists() else None
     if course is None and not course_file.exists():
         report.error(course_file, 0, "course/course.yml is missing",
                      "create it (see AUTHORING.md for its keys)")
@@ -230,28 +240,32 @@ def load_project(root: Path, report: Report) -> Sources:
     languages = {str(x) for x in languages} if isinstance(languages, set) else set()
 
     course_translations = {}
-    for path in sorted(course_dir.glob("course.*.yml")):
+    for path in sorted(files(course_dir, "course.*.yml")):
         _, lang = split_lang(path)
         if lang in languages:
             sf = read_yaml(path, report)
             if sf:
                 course_translations[lang] = sf
 
-    failed: dict[str, set[str]] = {"page": set(), "reading": set(), "activity": set()}
-    pages = _group(list(course_dir.glob("*.md")), read_markdown, languages, report, failed["page"])
-    readings = _group(list((course_dir / "readings").glob("*.md")), read_markdown, languages, report,
+    failed: dict[str, set[str]] = {"page": set(), "reading": set(), "activity": set(), "module": set()}
+    pages = _group(files(course_dir, "*.md"), read_markdown, languages, report, failed["page"])
+    readings = _group(files(course_dir / "readings", "*.md"), read_markdown, languages, report,
                       failed["reading"])
 
-    module_dirs = sorted(p for p in (root / "modules").glob("*") if p.is_dir())
-    notes = _group(list((root / "instructor_notes").glob("*.md")), read_markdown, languages, report)
-    decks = _group(list((root / "slides").glob("*.md")), read_markdown, languages, report)
+    entries = files(root / "modules", "*")
+    readable = confined(entries, root, report)
+    module_dirs = sorted(p for p in readable if p.is_dir())
+    if len(readable) < len(entries):
+        failed["module"] = {"*"}  # a module that could not be read: references to it are not checked
+    notes = _group(files(root / "instructor_notes", "*.md"), read_markdown, languages, report)
+    decks = _group(files(root / "slides", "*.md"), read_markdown, languages, report)
     modules = []
     for d in module_dirs:
-        main = _group(list(d.glob("module*.md")), read_markdown, languages, report)
-        if "module" not in main:
+        main = _group(files(d, "module*.md"), read_markdown, languages, report)
+        if "module" not in main and not (d / "module.md").is_symlink():
             report.error(d / "module.md", 0, f"module folder '{d.name}' has no module.md",
                          "create module.md with the module's front matter, or remove the folder")
-        acts = _group(list((d / "activities").glob("*.md")), read_markdown, languages, report,
+        acts = _group(files(d / "activities", "*.md"), read_markdown, languages, report,
                       failed["activity"])
         modules.append(ModuleFiles(d.name, main.get("module"), acts,
                                    notes.pop(d.name, None), decks.pop(d.name, None)))

@@ -78,10 +78,38 @@ def roman(n: int) -> str:
     return out
 
 
-def _create(path: Path, text: str) -> Path:
-    if path.exists():
+BOM = "\ufeff"
+
+
+def in_repository(root: Path, path: Path) -> Path:
+    """`path` if it (links followed) lies inside the repository `root`; else ValueError:
+    commands that write sources never write anywhere else."""
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise ValueError(f"{path} is outside the course repository {root}; "
+                         "give a file of this course (or --root)")
+    return path
+
+
+def read_source(path: Path) -> tuple[str, str, str]:
+    """(text with '\n' line ends, BOM or "", the file's line end): what `write_source` needs
+    to write the file back the way its author's editor saved it."""
+    raw = path.read_bytes().decode("utf-8")
+    bom = BOM if raw.startswith(BOM) else ""
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    return raw.removeprefix(bom).replace("\r\n", "\n"), bom, newline
+
+
+def write_source(path: Path, text: str, bom: str = "", newline: str = "\n") -> None:
+    """Write a source file back with its BOM (first) and its line ends kept."""
+    path.write_bytes((bom + text.replace("\n", newline)).encode("utf-8"))
+
+
+def _create(root: Path, path: Path, text: str) -> Path:
+    in_repository(root, path)
+    if path.exists() or path.is_symlink():
         raise FileExistsError(f"{path} already exists")
     path.parent.mkdir(parents=True, exist_ok=True)
+    in_repository(root, path)  # a folder on the way may be a link
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -95,9 +123,9 @@ def new_module(root: Path, title: str) -> list[Path]:
     ident = roman(order)
     values = {"id": ident, "title": title, "order": order}
     return [
-        _create(root / "modules" / slug / "module.md", MODULE.format(**values)),
-        _create(root / "instructor_notes" / f"{slug}.md", NOTES.format(**values)),
-        _create(root / "slides" / f"{slug}.md", DECK.format(**values)),
+        _create(root, root / "modules" / slug / "module.md", MODULE.format(**values)),
+        _create(root, root / "instructor_notes" / f"{slug}.md", NOTES.format(**values)),
+        _create(root, root / "slides" / f"{slug}.md", DECK.format(**values)),
     ]
 
 
@@ -117,15 +145,15 @@ def new_activity(root: Path, module: str, title: str) -> Path:
     head = (folder / "module.md").read_text(encoding="utf-8")
     ident = re.search(r"(?m)^id:\s*(\S+)", head)
     slide = f"{ident[1]}-2" if ident else "null"
-    return _create(folder / "activities" / f"{slugify(title)}.md", ACTIVITY.format(title=title, slide=slide))
+    return _create(root, folder / "activities" / f"{slugify(title)}.md", ACTIVITY.format(title=title, slide=slide))
 
 
 def new_language(root: Path, lang: str) -> list[Path]:
     """Add a language: its entry in course.yml, a course.<lang>.yml and an interface catalogue."""
     if not re.match(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$", lang):
         raise ValueError(f"'{lang}' is not a language code; use e.g. es, fr, ar, zh")
-    course = root / "course" / "course.yml"
-    text = course.read_text(encoding="utf-8")
+    course = in_repository(root, root / "course" / "course.yml")
+    text, bom, newline = read_source(course)
     m = re.search(r"(?m)^languages:\s*\[(.*?)\]\s*$", text)
     if m is None:
         raise ValueError("course.yml has no 'languages: [...]' line to add the language to")
@@ -137,14 +165,14 @@ def new_language(root: Path, lang: str) -> list[Path]:
     src_lang = source[1] if source else "en"
     lines = theme_file(root, f"i18n/{src_lang}.yml").read_text(encoding="utf-8").splitlines()
     stub = [x if not x.strip() or x.startswith("#") else f"# {x}" for x in lines]
-    made = [_create(root / "course" / f"course.{lang}.yml",
+    made = [_create(root, root / "course" / f"course.{lang}.yml",
                     f"# The {lang} edition's translated course fields (see AUTHORING.md).\n"
                     "# title: \n# subtitle: \n")]
     catalogue = root / "theme" / "i18n" / f"{lang}.yml"
     if not catalogue.exists():
-        made.append(_create(catalogue, f"# UNTRANSLATED: interface strings for '{lang}'. Uncomment each "
+        made.append(_create(root, catalogue, f"# UNTRANSLATED: interface strings for '{lang}'. Uncomment each "
                             "line and\n# translate its value; until then the source language is shown.\n"
                             + "\n".join(stub) + "\n"))
-    course.write_text(text, encoding="utf-8")
+    write_source(course, text, bom, newline)  # only the languages line changed
     made.append(course)
     return made

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .load import Localized, SourceFile, Sources, split_lang
 from .model import source_hash
+from .scaffold import in_repository, read_source, write_source
 
 
 @dataclass(frozen=True)
@@ -53,30 +54,39 @@ def coverage(entries: list[Entry], lang: str) -> float:
     return 100.0 * sum(e.state == "current" for e in mine) / len(mine) if mine else 100.0
 
 
+KEY = re.compile(r"(?m)^translation_of:.*$")
+
+
 def mark_translated(path: Path, root: Path) -> str:
-    """Record in a translation's front matter the hash of its current source."""
+    """Record in a translation's front matter the hash of its current source. Only that one
+    line is written or replaced; the file's BOM and line ends are kept as they were."""
     stem, lang = split_lang(path)
     if lang is None:
         raise ValueError(f"{path.name} has no language suffix (e.g. module.es.md)")
-    source = path.with_name(f"{stem}{path.suffix}")
+    in_repository(root, path)
+    source = in_repository(root, path.with_name(f"{stem}{path.suffix}"))
     if not source.is_file():
         raise ValueError(f"{path.name} has no source file {source.name}")
     digest = source_hash(SourceFile(source, {}, {}))
-    text = path.read_text(encoding="utf-8")
+    text, bom, newline = read_source(path)
     line = f'translation_of: "{digest}"'
     if path.suffix == ".yml":
-        if re.search(r"(?m)^translation_of:.*$", text):
-            text = re.sub(r"(?m)^translation_of:.*$", line, text)
+        if KEY.search(text):
+            text = KEY.sub(line, text, count=1)
         else:
-            text = text.rstrip("\n") + f"\n{line}\n"
-    elif text.startswith("---\n"):
-        head, sep, body = text[4:].partition("\n---\n")
-        if re.search(r"(?m)^translation_of:.*$", head):
-            head = re.sub(r"(?m)^translation_of:.*$", line, head)
-        else:
-            head = head.rstrip("\n") + f"\n{line}" if head.strip() else line
-        text = f"---\n{head}\n---\n{body}"
+            text = (text if not text or text.endswith("\n") else text + "\n") + line + "\n"
     else:
-        text = f"---\n{line}\n---\n{text}"
-    path.write_text(text, encoding="utf-8")
+        lines = text.split("\n")
+        close = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None) \
+            if text.startswith("---\n") else None
+        if close is None:  # no front matter yet: add one
+            lines[:0] = ["---", line, "---"]
+        else:
+            at = next((i for i in range(1, close) if KEY.match(lines[i])), None)
+            if at is None:
+                lines.insert(close, line)
+            else:
+                lines[at] = line
+        text = "\n".join(lines)
+    write_source(path, text, bom, newline)
     return digest

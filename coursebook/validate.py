@@ -21,6 +21,7 @@ from .i18n import Strings
 from .load import Localized, SourceFile, Sources
 from .model import Course
 from .refs import KINDS, find_refs
+from .validate_paths import check_paths
 
 HINTS = {
     "int_parsing": "write a whole number, e.g. 30",
@@ -278,6 +279,7 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
             line = first + text.count("\n", 0, m.start()) if first else 0
             _check_image(course.root, path, line, m[1], m[2], text[m.end():m.end() + 300], report)
         check_links(course, path, first, text, report)  # linked files and pages; localized images
+        check_paths(course, path, first, text, report)  # raw <img>, [ref]: path: inside the repository
         prose = _without_code(text)
         _check_accessibility(prose, path, first, report)
         for m in SCRIPT.finditer(prose):

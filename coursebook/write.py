@@ -1,5 +1,11 @@
 """Stage 5, write: outputs are built in a staging folder and swapped in only on success,
-so a failed build never leaves a half-written or missing `site/`."""
+so a failed build never leaves a half-written or missing `site/`.
+
+The swap replaces a folder, so it must never be able to replace the wrong one: the output may
+not be the repository, hold it, or hold or lie inside its sources; and coursebook replaces
+only folders it made itself, which carry a marker file (`.coursebook-output`). A folder
+without the marker, or a leftover `.site.new`/`.site.old` without it, is never deleted.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +14,109 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+MARKER = ".coursebook-output"
+MARKER_TEXT = ("This folder was written by coursebook and is replaced by every build;\n"
+               "do not keep your own files here.\n")
+# folders of a repository that hold sources (or the tools): an output may neither be one of
+# them, nor lie inside one, nor hold one
+SOURCE_DIRS = ("course", "modules", "slides", "instructor_notes", "theme", "tests", "coursebook",
+               "scripts", "bench", "node_modules", ".git", ".github", ".venv")
+
+
+class OutputError(Exception):
+    """The output folder cannot be written without destroying something coursebook did not make."""
+
+
+def _made_by_us(folder: Path) -> bool:
+    return folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file()
+
+
+def _is_empty_dir(folder: Path) -> bool:
+    return folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir())
+
+
+def check_output(root: Path, out: Path) -> Path:
+    """The resolved output folder, or OutputError saying why it may not be written."""
+    root, target = root.resolve(), out.resolve()
+    shown = str(out)
+    if target == root or root.is_relative_to(target):
+        raise OutputError(f"refusing to write the output into {shown}: it is the course repository "
+                          "or a folder that holds it, and the build replaces the whole folder — "
+                          "choose another --out, e.g. site")
+    if target.is_relative_to(root):
+        rel = target.relative_to(root)
+        for name in SOURCE_DIRS:
+            source = root / name
+            if rel.parts[0] == name:
+                where = "is" if len(rel.parts) == 1 else "is inside"
+                raise OutputError(f"refusing to write the output into {shown}: it {where} the "
+                                  f"repository's {name}/ folder — choose another --out, e.g. site")
+            if source.exists() and source.resolve().is_relative_to(target):
+                raise OutputError(f"refusing to write the output into {shown}: it holds the "
+                                  f"repository's {name}/ folder — choose another --out, e.g. site")
+        if rel.parts[0] == ".build" and len(rel.parts) == 1:
+            raise OutputError(f"refusing to write the output into {shown}: it is the render cache "
+                              "— choose another --out, e.g. site")
+    if target.exists() and not (_made_by_us(target) or _is_empty_dir(target)):
+        what = "is not a folder" if not target.is_dir() else "was not made by coursebook"
+        raise OutputError(f"refusing to replace {shown}: it {what} (no {MARKER} file in it) and "
+                          "the build replaces the whole folder — choose another --out, or delete "
+                          "it yourself if you no longer need it")
+    for leftover in _leftovers(target):
+        if leftover.exists() and not _made_by_us(leftover):
+            raise OutputError(f"refusing to delete {leftover}: it is in the way of the build but was "
+                              f"not made by coursebook (no {MARKER} file in it) — move or delete it "
+                              "yourself")
+    return target
+
+
+def _leftovers(target: Path) -> tuple[Path, Path]:
+    return target.with_name(f".{target.name}.new"), target.with_name(f".{target.name}.old")
+
 
 @contextmanager
-def staging(target: Path) -> Iterator[Path]:
-    """Yield an empty folder beside `target`; replace `target` with it if no exception."""
-    target = target.resolve()
-    stage = target.with_name(f".{target.name}.new")
-    old = target.with_name(f".{target.name}.old")
+def staging(root: Path, target: Path) -> Iterator[Path]:
+    """Yield an empty folder beside `target`; replace `target` with it if no exception.
+    Everything deleted here carries the marker (or is an empty folder): see `check_output`."""
+    target = check_output(root, target)
+    stage, old = _leftovers(target)
     for leftover in (stage, old):
         if leftover.exists():
-            shutil.rmtree(leftover)
+            shutil.rmtree(leftover)  # marked: a build interrupted before its swap
     stage.mkdir(parents=True)
+    (stage / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     try:
         yield stage
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+    target = check_output(root, target)  # still ours after the (long) build
     if target.exists():
         target.rename(old)
     stage.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    if old.exists():
+        if _made_by_us(old):
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.rmdir()  # the empty folder that was there before the first build
+
+
+def build_dir(root: Path) -> Path:
+    """The render cache `.build/` of the repository: a real folder inside it, never a link to
+    somewhere else (it is written to, and `--clean` deletes it)."""
+    root = root.resolve()
+    folder = root / ".build"
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise OutputError(f"refusing to use {folder}: it is a link or a file, and the build writes "
+                          "and deletes the render cache there — delete it yourself; coursebook "
+                          "makes the folder")
+    return folder
+
+
+def inside(folder: Path, path: Path) -> Path:
+    """`path` resolved, if it lies inside `folder` (links followed); else OutputError. For the
+    folders the build deletes and rewrites, e.g. `.build/<lang>/docs`."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(folder.resolve()):
+        raise OutputError(f"refusing to write {path}: it leads outside {folder}")
+    return resolved

@@ -14,24 +14,41 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 FIXED_DATE = "2020-01-01T00:00:00Z"
 
 
+class RefusedResource(Exception):  # noqa: N818 - reads as what happened
+    """A document asked for the network or a file outside the repository. An ordinary
+    exception (WeasyPrint's own is a BaseException), so the build reports it and stops."""
+
+    def __init__(self, message: str, resource: str = ""):
+        super().__init__(message, resource)
+        self.message, self.resource = message, resource
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class ConfinedFetcher(URLFetcher):
     """A URL fetcher that serves files below the allowed folders, and nothing else."""
 
     def __init__(self, allowed: tuple[str, ...]):
         super().__init__(allowed_protocols=("file", "data"))
         self.allowed = tuple(Path(a).resolve() for a in allowed)
+        self.refused: RefusedResource | None = None
 
     def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
         parsed = urlparse(url)
         if parsed.scheme == "data":
             return super().fetch(url, headers)
         if parsed.scheme != "file":
-            raise FatalURLFetchingError(f"refused to fetch {url}: PDFs are built offline, from "
-                                        "files in the repository only")
+            self._refuse(f"refused to fetch {url}: PDFs are built offline, from files in the "
+                         "repository only", url)
         path = Path(unquote(parsed.path)).resolve()
         if not any(path.is_relative_to(a) for a in self.allowed):
-            raise FatalURLFetchingError(f"refused to read {path}: it is outside the repository")
+            self._refuse(f"refused to read {path}: it is outside the repository", str(path))
         return super().fetch(url, headers)
+
+    def _refuse(self, message: str, resource: str) -> None:
+        self.refused = RefusedResource(message, resource)
+        raise FatalURLFetchingError(message)  # stops WeasyPrint, which catches any Exception
 
 
 def build_date() -> str:
@@ -48,7 +65,10 @@ def write_pdf(html: str, base_url: str, stylesheets: tuple[str, ...], allowed: t
               *, out: Path) -> None:
     """Render `html` to the PDF `out` (tagged PDF/UA, fonts subset and embedded)."""
     fetcher = ConfinedFetcher(allowed)
-    css = [CSS(filename=s, url_fetcher=fetcher) for s in stylesheets]
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    document.write_pdf(out, stylesheets=css, pdf_variant="pdf/ua-1", pdf_identifier=b"coursebook",
-                       optimize_images=True, presentational_hints=True)  # e.g. <ol start="5">
+    try:
+        css = [CSS(filename=s, url_fetcher=fetcher) for s in stylesheets]
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        document.write_pdf(out, stylesheets=css, pdf_variant="pdf/ua-1", pdf_identifier=b"coursebook",
+                           optimize_images=True, presentational_hints=True)  # e.g. <ol start="5">
+    except FatalURLFetchingError as exc:
+        raise fetcher.refused or RefusedResource(str(exc)) from None

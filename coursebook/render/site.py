@@ -106,8 +106,9 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
     }
     if not ctx.all_outputs:  # --only: the decks or PDFs that pages link to are not built this time
         config["validation"]["not_found"] = "info"
-    if logo and (ctx.root / logo).is_file():
-        shutil.copyfile(ctx.root / logo, docs / "assets" / Path(logo).name)
+    source = (ctx.root / logo).resolve() if logo else None  # only a file in the repository is published
+    if source and source.is_file() and source.is_relative_to(ctx.root.resolve()):
+        shutil.copyfile(source, docs / "assets" / Path(logo).name)
         config["theme"]["logo"] = f"assets/{Path(logo).name}"
         config["theme"]["favicon"] = f"assets/{Path(logo).name}"
     if len(langs) > 1:

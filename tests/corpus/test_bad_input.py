@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from coursebook.cli import main
-from tests.conftest import write
+from coursebook.write import MARKER, MARKER_TEXT
+from tests.conftest import ROOT, write
 
 MOD = "modules/01-basics/module.md"
 ACT = "modules/01-basics/activities/warm-up.md"
@@ -51,6 +52,32 @@ def symlink_out(root: Path) -> None:
 
 def image(src: str) -> Callable[[Path], None]:
     return edit(MOD, "More participant text.", f"![A picture]({src})")
+
+
+def outside(root: Path) -> Path:
+    """A folder beside the repository, with a file that must never be read or published."""
+    folder = root.parent / "elsewhere"
+    folder.mkdir(exist_ok=True)
+    (folder / "module.md").write_text("---\nid: X\ntitle: Elsewhere\n---\nCANARY\n")
+    return folder
+
+
+def link(rel: str, to: Callable[[Path], str]) -> Callable[[Path], None]:
+    """Make `rel` a symbolic link to what `to(root)` names."""
+    def apply(root: Path) -> None:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).symlink_to(to(root))
+    return apply
+
+
+def pdf_fetch_outside(root: Path) -> None:
+    """A theme stylesheet that asks for a file outside the repository: passes `check`, and the
+    PDF step must say so clearly (WeasyPrint's own error is a BaseException with a traceback)."""
+    css = (ROOT / "theme/pdf/print.css").read_text(encoding="utf-8")
+    put("theme/pdf/print.css", css + "\nbody { background: url(/etc/hostname) }\n")(root)
+
+
+CSS_LINE = len((ROOT / "theme/pdf/print.css").read_text(encoding="utf-8").split("\n")) + 1
 
 
 BIG = "---\ntitle: Big\n---\n" + "".join(f"## Part {i}\n\n" + "Cleaner production text. " * 80 + "\n\n"
@@ -108,13 +135,38 @@ ERRORS = [
      [("course/about.es.md", 0, "translation without a source")]),
     ("image-escapes-repo", image("../../../../../../etc/passwd"), [(MOD, 18, "outside the repository")]),
     ("image-absolute", image("/etc/passwd"), [(MOD, 18, "absolute image path")]),
-    ("image-symlink-out", symlink_out, [(MOD, 18, "outside the repository")]),
+    ("image-symlink-out", symlink_out, [(MOD, 18, "outside the repository"),
+                                        ("modules/01-basics/passwd.png", 0, "symbolic link to '/etc/passwd'")]),
     ("image-remote", image("https://example.org/chart.png"), [(MOD, 18, "remote image")]),
     ("image-missing", image("chart.png"), [(MOD, 18, "image 'chart.png' not found")]),
     ("image-corrupt", lambda root: [(root / "modules/01-basics/chart.png").write_bytes(b"\x89PNG broken"),
                                     image("chart.png")(root)], [(MOD, 18, "image 'chart.png' cannot be read")]),
     ("raw-script", edit(MOD, "More participant text.", "<script>alert(1)</script>"),
      [(MOD, 18, "raw <script>")]),
+    # trust: nothing from outside the repository is read, published, or used as a path
+    ("language-code-path", edit(COURSE, "languages: [es]", 'languages: [es, "../../x"]'),
+     [(COURSE, 6, "../../x")]),
+    ("logo-outside", edit(COURSE, "{name: Test Centre}", "{name: Test Centre, logo: ../../../../etc/passwd}"),
+     [(COURSE, 2, "logo '../../../../etc/passwd' is outside the repository")]),
+    ("logo-absolute", edit(COURSE, "{name: Test Centre}", "{name: Test Centre, logo: /etc/passwd}"),
+     [(COURSE, 2, "logo '/etc/passwd' is outside the repository")]),
+    ("module-folder-symlink-out", link("modules/02-elsewhere", outside),
+     [("modules/02-elsewhere", 0, "symbolic link to")]),
+    ("activity-symlink-out", link("modules/01-basics/activities/leak.md", lambda r: outside(r) / "module.md"),
+     [("modules/01-basics/activities/leak.md", 0, "outside the repository")]),
+    ("theme-symlink-out", link("theme/assets/secret.css", lambda r: outside(r) / "module.md"),
+     [("theme/assets/secret.css", 0, "outside the repository")]),
+    ("dangling-symlink", link("course/readings/gone.md", lambda r: r / "course/readings/nowhere.md"),
+     [("course/readings/gone.md", 0, "which does not exist")]),
+    ("raw-img-outside", edit(MOD, "More participant text.", '<img src="/etc/passwd" alt="Passwords">'),
+     [(MOD, 18, "'/etc/passwd' is outside the repository")]),
+    ("reference-image-outside", edit(MOD, "More participant text.",
+                                     "![The file][pw]\n\n[pw]: /etc/passwd"),
+     [(MOD, 20, "'/etc/passwd' is outside the repository")]),
+    ("data-file-outside", edit(MOD, "More participant text.", "[the data](../../../../etc/hosts)"),
+     [(MOD, 18, "'../../../../etc/hosts' is outside the repository")]),
+    ("pdf-fetch-outside", pdf_fetch_outside,
+     [("theme/pdf/print.css", CSS_LINE, ".pdf: refused to read /etc/hostname")]),
 ]
 
 LEGAL = [
@@ -131,6 +183,7 @@ def previous_site(root: Path) -> Path:
     marker = root / "site" / "index.html"
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text("the last good build")
+    (root / "site" / MARKER).write_text(MARKER_TEXT)  # made by coursebook: a build may replace it
     return marker
 
 
@@ -148,6 +201,7 @@ def test_bad_input(mini: Path, case: str, breaks, expected, capsys: pytest.Captu
     assert len(errors) == len(expected), err
     assert "the previous output was left as it was" in err
     assert marker.read_text() == "the last good build" and sorted(os.listdir(mini / "site")) == before
+    assert "Traceback" not in err and "CANARY" not in err
 
 
 @pytest.mark.parametrize("case,change", LEGAL, ids=[c[0] for c in LEGAL])
