@@ -144,3 +144,16 @@ def kitchen_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def lesson_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real published lesson (Software Carpentry's shell lesson, converted), built once."""
     return _build_fixture(tmp_path_factory, LESSON, "lesson")
+
+
+@pytest.fixture(scope="session")
+def figures_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture course with figures and linked files everywhere (tests/figures_course.py),
+    every output of en + es, built once."""
+    from coursebook.build import Options, build
+    from tests.figures_course import make
+
+    root = tmp_path_factory.mktemp("figures") / "course-repo"
+    shutil.copytree(MINI, root)
+    build(Options(make(root), verbosity=0))
+    return root / "site"

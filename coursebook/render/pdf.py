@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import embed, layout
 from ..agenda import compute_agenda, hhmm
 from ..context import Context
+from ..files import course_pages, localized
 from ..i18n import Strings
 from ..jobs import Job
 from ..markdown import Answer, Solutions, trainer_view
 from ..model import Activity, Course, Module, Text
 from ..refs import Ref, replace_refs
+from .assets import figure_label, label_figures, pdf_markdown
 from .pdf_write import build_date, write_pdf
 from .site_pages import _step_clock, duration
 
@@ -37,6 +40,7 @@ class Printer:
         self.trainer, self.solutions = trainer, None if trainer else solutions
         self.answers: list[Answer] = []
         self._group: Solutions | None = None
+        self.pages = course_pages(course)  # links to course files: internal links or text
 
     def _ref(self, ref: Ref) -> str:
         c, t = self.course, self.t
@@ -59,20 +63,23 @@ class Printer:
             text = trainer_view(text, self.t("trainer_only"))
         if self._group:
             self._group.context = context
+        text = pdf_markdown(text, source, self.course, self.anchors, self.pages)  # links, figures
         html = self.ctx.markdown.html(replace_refs(text, self._ref), self._group)
         if self._group:
             self.answers += self._group.found
             self._group.found = []
-        return SRC.sub(lambda m: m[1] + _file_url(source.parent, m[2]) + m[3], html)
+        html = label_figures(html, figure_label(source, self.course, self.t))  # "Figure VI." + counter
+        return SRC.sub(lambda m: m[1] + _file_url(source.parent, m[2], self.course.lang) + m[3], html)
 
     def inline(self, text: str) -> str:
         return self.ctx.markdown.inline(replace_refs(text, self._ref))
 
 
-def _file_url(folder: Path, src: str) -> str:
+def _file_url(folder: Path, src: str, lang: str = "") -> str:
+    """An image's absolute file URL: the edition's own version (`flow.es.svg`) if there is one."""
     if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
         return src
-    return (folder / src).resolve().as_uri()
+    return localized((folder / unquote(src)).resolve(), lang).as_uri()
 
 
 def _text(p: Printer, text: Text, body: str, context: str = "") -> dict:

@@ -1,0 +1,160 @@
+"""Figures and linked files in the site, on the fixture course extended with images everywhere
+(tests/figures_course.py): every image of every page is a file of the site and of the offline
+zip, the Spanish edition shows its own images, data files ship and are listed, links to other
+course files lead to their pages, captions sit under their images."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+IMG = re.compile(r'<img\b[^>]*?\bsrc="([^"]+)"')
+HREF = re.compile(r'<a\b[^>]*?\bhref="([^"]+)"')
+
+
+def local(url: str) -> str | None:
+    """The path part of a relative URL, or None for an external one or an anchor."""
+    if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", url, re.I):
+        return None
+    return unquote(url.split("#")[0].split("?")[0]) or None
+
+
+def page_files(site: Path, lang: str) -> list[Path]:
+    """The edition's pages (not 404.html, whose links are absolute: it is served from anywhere)."""
+    return sorted(p for p in (site / lang).rglob("*.html") if p.name != "404.html")
+
+
+def dead(site: Path, lang: str, pattern: re.Pattern) -> list[str]:
+    """Relative URLs (of `pattern`) in the edition's pages that lead to no file."""
+    out = []
+    for page in page_files(site, lang):
+        for url in pattern.findall(page.read_text(encoding="utf-8")):
+            path = local(url)
+            if path and not (page.parent / path).resolve().is_file():
+                out.append(f"{page.relative_to(site)}: {url}")
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_image_and_link_of_every_page_resolves(figures_site: Path, lang: str) -> None:
+    pages = page_files(figures_site, lang)
+    assert len(pages) > 8
+    assert dead(figures_site, lang, IMG) == []
+    assert dead(figures_site, lang, HREF) == []
+    shown = {Path(u).name for p in pages for u in IMG.findall(p.read_text(encoding="utf-8"))}
+    own = {"flow.es.svg", "chart.es.png"} if lang == "es" else {"flow.svg", "chart.png"}
+    assert own | {"plant.jpg", "rule.png", "sheet.svg", "map.png"} <= shown
+
+
+def test_images_are_inside_the_offline_zip(figures_site: Path) -> None:
+    for lang in ("en", "es"):
+        site = figures_site / lang
+        with zipfile.ZipFile(next((site / "downloads").glob("*.zip"))) as zf:
+            names = set(zf.namelist())
+        for page in page_files(figures_site, lang):
+            for url in IMG.findall(page.read_text(encoding="utf-8")):
+                if local(url):
+                    inside = (page.parent / local(url)).resolve().relative_to(site.resolve()).as_posix()
+                    assert inside in names, (page, url)
+        assert "assets/course/modules/01-basics/files/data.zip" in names
+
+
+def test_spanish_edition_uses_its_own_images_and_falls_back(figures_site: Path) -> None:
+    es = (figures_site / "es" / "modules" / "01-basics.html").read_text(encoding="utf-8")
+    en = (figures_site / "en" / "modules" / "01-basics.html").read_text(encoding="utf-8")
+    assert "images/flow.es.svg" in es and "images/chart.es.png" in es
+    assert "images/flow.svg" not in es and "images/chart.png" not in es
+    assert "images/plant.jpg" in es  # no Spanish version: the source image
+    assert "images/flow.svg" in en and ".es." not in en
+
+
+def test_activity_and_reading_images_are_rebased(figures_site: Path) -> None:
+    module = (figures_site / "en" / "modules" / "01-basics.html").read_text(encoding="utf-8")
+    assert 'src="../assets/course/modules/01-basics/images/sheet.svg"' in module  # ../images/ of the activity
+    reading = (figures_site / "en" / "readings" / "case.html").read_text(encoding="utf-8")
+    assert 'src="../assets/course/course/readings/images/map.png"' in reading
+    home = (figures_site / "en" / "index.html").read_text(encoding="utf-8")
+    assert 'src="assets/course/course/readings/images/map.png"' in home
+
+
+def test_captions_are_figures_and_alt_text_comes_from_attr_list(figures_site: Path) -> None:
+    page = (figures_site / "en" / "modules" / "01-basics.html").read_text(encoding="utf-8")
+    figures = re.findall(r"<figure>(.*?)</figure>", page, re.S)
+    assert any("flow.svg" in f and "<figcaption>Inputs become outputs</figcaption>" in f for f in figures)
+    assert any('alt="Bar chart of savings by resource"' in f and "Savings by resource</figcaption>" in f
+               for f in figures)
+    assert re.search(r'<img alt="" class="decorative" src="[^"]*rule\.png"', page)
+    assert 'title="Inputs become outputs"' not in page  # the caption is not repeated as a tooltip
+
+
+def test_links_to_course_files_lead_to_their_pages(figures_site: Path) -> None:
+    module = (figures_site / "en" / "modules" / "01-basics.html").read_text(encoding="utf-8")
+    assert '<a href="../readings/case.html">the case</a>' in module
+    assert '<a href="#activity-warm-up">the warm-up</a>' in module or \
+        '<a href="01-basics.html#activity-warm-up">the warm-up</a>' in module
+    reading = (figures_site / "en" / "readings" / "case.html").read_text(encoding="utf-8")
+    assert '<a href="../modules/01-basics.html">basics module</a>' in reading
+    deck = (figures_site / "en" / "slides" / "01-basics.html").read_text(encoding="utf-8")
+    assert 'href="../readings/case.html"' in deck
+    assert 'src="../assets/course/modules/01-basics/images/flow.svg"' in deck
+    es_deck = (figures_site / "es" / "slides" / "01-basics.html").read_text(encoding="utf-8")
+    assert 'src="../assets/course/modules/01-basics/images/flow.es.svg"' in es_deck
+    for lang in ("en", "es"):
+        assert dead(figures_site, lang, re.compile(r'<(?:img|a)\b[^>]*?\b(?:src|href)="([^"]+)"')) == []
+
+
+def test_data_files_ship_and_are_listed_per_module(figures_site: Path) -> None:
+    for lang in ("en", "es"):
+        site = figures_site / lang
+        assert (site / "assets/course/modules/01-basics/files/data.zip").is_file()
+        downloads = (site / "downloads.html").read_text(encoding="utf-8")
+        module = downloads[downloads.index("B. "):]
+        assert 'href="assets/course/modules/01-basics/files/data.zip"' in module
+        assert "(data.zip)" in module and "ZIP," in module
+
+
+def test_offline_zip_names_are_readable_in_every_language(figures_site: Path) -> None:
+    names = sorted(p.name for p in figures_site.rglob("*-offline.zip"))
+    assert names == ["mini-course-en-offline.zip", "mini-course-es-offline.zip"]
+
+
+def test_course_slug_ignores_a_title_in_another_script(tmp_path: Path) -> None:
+    from coursebook import layout
+    from coursebook.model import Course
+
+    (tmp_path / "repo" / "course").mkdir(parents=True)
+    (tmp_path / "repo" / "course" / "course.yml").write_text("title: 清洁生产培训\n", encoding="utf-8")
+    course = Course.__new__(Course)
+    course.root, course.lang = tmp_path / "repo", "zh"
+    assert layout.offline_zip(course) == "downloads/repo-zh-offline.zip"
+    (tmp_path / "repo" / "course" / "course.yml").write_text("title: Cleaner production\n")
+    course.lang = "ar"
+    assert layout.offline_zip(course) == "downloads/cleaner-production-ar-offline.zip"
+
+
+@pytest.mark.browser
+def test_figures_show_in_chromium_from_file(figures_site: Path, browser) -> None:
+    page = browser.new_page()
+    for lang in ("en", "es"):
+        page.goto((figures_site / lang / "modules" / "01-basics.html").as_uri())
+        broken = page.evaluate("""() => [...document.querySelectorAll('article img')]
+            .filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)""")
+        count = page.evaluate("() => document.querySelectorAll('article img').length")
+        assert count >= 5 and broken == [], (lang, broken)
+        caption = page.locator("article figure figcaption").first
+        assert caption.is_visible()
+        box, img = caption.bounding_box(), page.locator("article figure img").first.bounding_box()
+        assert box["y"] > img["y"] + img["height"] - 1  # under its image
+    page.close()
+
+
+def test_kitchen_site_images_and_links_resolve(kitchen_site: Path) -> None:
+    for lang in ("en", "es"):
+        assert dead(kitchen_site, lang, IMG) == []
+        assert dead(kitchen_site, lang, HREF) == []
+    es = (kitchen_site / "es" / "modules" / "01-flows.html").read_text(encoding="utf-8")
+    assert "flow.es.svg" in es
