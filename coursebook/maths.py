@@ -12,9 +12,13 @@ from __future__ import annotations
 import base64
 import html as html_lib
 import re
+import shutil
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
+KATEX = "node_modules/katex/dist"  # pinned in package.json; copied into every site and deck folder
+KATEX_FILES = ("katex.min.css", "katex.min.js")
 FONT_PX = 24  # the font size of the SVGs `latex_svg` returns: 1 em = 24 px (ziamath's default)
 INK = "#1d2521"  # the body text colour of the print themes
 
@@ -46,7 +50,9 @@ def latex_svg(latex: str, display: bool) -> str:
 
 @lru_cache(maxsize=4096)
 def _svg(latex: str, display: bool) -> str:
-    import ziamath
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # ziamath still uses pkg_resources
+        import ziamath
 
     depth = 0
     for i, ch in enumerate(latex):
@@ -57,11 +63,13 @@ def _svg(latex: str, display: bool) -> str:
     if depth:
         raise MathsError(f"{depth} '{{' not closed")
     try:
-        formula = ziamath.Latex(latex, inline=not display, color=INK)
-        unknown = UNKNOWN.search(formula.mathmlstr())
-        if unknown:
-            raise MathsError(f"unknown command {unknown[1]}")
-        return formula.svg()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # ziamath still uses pkg_resources
+            formula = ziamath.Latex(latex, inline=not display, color=INK)
+            unknown = UNKNOWN.search(formula.mathmlstr())
+            if unknown:
+                raise MathsError(f"unknown command {unknown[1]}")
+            return formula.svg()
     except MathsError:
         raise
     except Exception as exc:  # noqa: BLE001 — latex2mathml raises bare Exceptions of many kinds
@@ -107,24 +115,57 @@ def formulas(html: str) -> list[tuple[str, bool]]:
     return [(latex, display) for _, latex, display in sorted(found)]
 
 
-def check_maths(text: str, path: Path, first: int, report, markdown) -> None:
+def check_maths(text: str, path: Path, first: int, report, root: Path) -> None:
     """Report every formula of a Markdown text that cannot be drawn, at its line.
 
-    `markdown` is the project's `Markdown`: what counts as maths is what arithmatex finds,
+    What counts as maths is what arithmatex finds with the project's Markdown configuration,
     so `$5 and $6` or a `$` in code are never taken for formulas."""
     if not MATHS_HINT.search(text):
         return
-    for latex, _display in formulas(markdown.html(text)):
+    for latex, display in formulas(_markdown(root).html(text)):
         why = problem(latex)
         if why is None:
             continue
-        at = text.find(latex.strip().split("\n")[0])
+        written = [latex.strip()] if display else [f"${latex}$", f"\\({latex}\\)", latex]
+        at = next((i for i in (text.find(x) for x in written) if i >= 0), -1)
         line = first + text.count("\n", 0, at) if first and at >= 0 else first
         report.error(path, line, f"formula '{_short(latex)}' cannot be drawn: {why}",
                      "fix the LaTeX (KaTeX's and ziamath's common subset: \\frac, ^, _, \\sqrt, "
                      "\\text{…}, Greek letters); a literal dollar sign is written \\$")
 
 
+@lru_cache(maxsize=8)
+def _markdown(root: Path):
+    from .markdown import Markdown
+
+    return Markdown(root)
+
+
 def _short(latex: str) -> str:
     text = " ".join(latex.split())
     return text if len(text) <= 40 else text[:37] + "…"
+
+
+def copy_katex(root: Path, target: Path, script: Path) -> None:
+    """KaTeX (script, CSS, woff2 fonts, licence) and `script`, the page's renderer, into
+    `target`: the site and the decks draw maths in the browser with no network."""
+    source = root / KATEX if (root / KATEX).is_dir() else Path(__file__).parents[1] / KATEX
+    (target / "fonts").mkdir(parents=True, exist_ok=True)
+    for name in KATEX_FILES:
+        shutil.copyfile(source / name, target / name)
+    for font in (source / "fonts").glob("*.woff2"):  # every browser that runs KaTeX reads woff2
+        shutil.copyfile(font, target / "fonts" / font.name)
+    if (source.parent / "LICENSE").is_file():
+        shutil.copyfile(source.parent / "LICENSE", target / "LICENSE.txt")
+    shutil.copyfile(script, target / "render-maths.js")
+
+
+def site_config(root: Path) -> dict[str, list]:
+    """The `extra_css` and `extra_javascript` of a site's config: the course's own (from its
+    mkdocs.yml, which a generated config would otherwise replace, not extend) plus KaTeX."""
+    from .markdown import mkdocs_config
+
+    own = mkdocs_config(root)
+    return {"extra_css": [*(own.get("extra_css") or []), "assets/katex/katex.min.css"],
+            "extra_javascript": [*(own.get("extra_javascript") or []), "assets/katex/katex.min.js",
+                                 "assets/katex/render-maths.js"]}

@@ -19,6 +19,7 @@ from .diagnostics import Report, did_you_mean
 from .files import check_links, has_alt, image_problem
 from .i18n import Strings
 from .load import Localized, SourceFile, Sources
+from .maths import check_maths
 from .model import Course
 from .refs import KINDS, find_refs
 from .validate_paths import check_paths
@@ -282,6 +283,7 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
         check_paths(course, path, first, text, report)  # raw <img>, [ref]: path: inside the repository
         prose = _without_code(text)
         _check_accessibility(prose, path, first, report)
+        check_maths(text, path, first, report, course.root)  # formulas the PDFs can draw
         for m in SCRIPT.finditer(prose):
             line = first + prose.count("\n", 0, m.start()) if first else 0
             report.error(path, line, "raw <script> in course text",

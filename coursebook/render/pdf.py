@@ -14,6 +14,7 @@ from .. import embed, layout
 from ..agenda import compute_agenda, hhmm
 from ..context import Context
 from ..files import course_pages, localized
+from ..highlight import for_print, write_css
 from ..i18n import Strings
 from ..jobs import Job
 from ..markdown import Answer, Solutions, trainer_view
@@ -184,15 +185,15 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
             "source_name": Strings(ctx.root, c.language, c.language)("language_name"),
             "source_dir": "rtl" if c.language.split("-")[0] in RTL else "ltr",
             "footer": " · ".join([t("licence", licence=c.licence), t("version", version=c.version)])}
-    css = (str(ctx.theme_file("pdf/print.css")),)
+    css = (str(ctx.theme_file("pdf/print.css")), str(write_css(ctx.build_dir)))  # + code colours
     allowed = tuple(str(x) for x in (ctx.root, *ctx.theme_dirs, ctx.build_dir))
     jobs = []
 
     def job(template: str, target: str, title: str, **values: object) -> None:
-        html = env.get_template(template).render(**base, title=title, **values)
+        html = for_print(env.get_template(template).render(**base, title=title, **values))  # maths, code
         html = _number_answers(html, {m.id for m in course.modules})
         jobs.append(Job(write_pdf, (html, docs.as_uri() + "/", css, allowed), docs / target,
-                        deps=(Path(css[0]), *_images(html)), cost=len(html)))
+                        deps=(*map(Path, css), *_images(html)), cost=len(html)))
 
     for m in course.modules:
         anchors = {f"activity-{a.slug}" for a in m.activities}

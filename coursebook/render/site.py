@@ -20,6 +20,7 @@ import yaml
 from .. import layout
 from ..context import Context
 from ..markdown import ConfigDumper, mkdocs_yml, site_extensions
+from ..maths import copy_katex, site_config
 from ..model import Course
 from . import site_pages as pages
 from .assets import place, site_course
@@ -64,6 +65,7 @@ def write_source(course: Course, ctx: Context, docs: Path) -> None:
     shim = ctx.root / SHIM if (ctx.root / SHIM).exists() else Path(__file__).parents[2] / SHIM
     (assets / "javascripts").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shim, assets / "javascripts" / "iframe-worker.js")
+    copy_katex(ctx.root, assets / "katex", ctx.theme_file("maths/render-maths.js"))  # maths, offline
     _write(docs.parent, "mkdocs.yml", yaml.dump(_config(course, ctx, docs), Dumper=ConfigDumper,
                                                 allow_unicode=True, sort_keys=False))
 
@@ -120,6 +122,7 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
                                         for x in langs]
     if course.lang.split("-")[0] in RTL:
         config["theme"]["direction"] = "rtl"
+    config.update(site_config(ctx.root))  # the course's extra CSS and scripts, and KaTeX
     extensions = site_extensions(ctx.root)
     if extensions is not None:  # the course's mkdocs.yml lacks coursebook.mdx_trainer: add it
         config["markdown_extensions"] = extensions

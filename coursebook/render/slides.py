@@ -15,9 +15,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .. import layout
 from ..context import Context
 from ..deck import Slide
+from ..highlight import for_print, write_css
 from ..i18n import Strings
 from ..jobs import Job
 from ..markdown import participant
+from ..maths import copy_katex
 from ..model import Course, Module
 from ..refs import Ref, replace_refs
 from .pdf import RTL, _file_url, _images
@@ -121,12 +123,14 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     out_dir = docs / "slides"
     _copy_reveal(ctx, out_dir / "reveal")
     shutil.copyfile(ctx.theme_file("slides/slides.css"), out_dir / "reveal" / "course-slides.css")
+    write_css(out_dir / "reveal")  # code colours
+    copy_katex(ctx.root, out_dir / "katex", ctx.theme_file("maths/render-maths.js"))  # maths, offline
     env = Environment(loader=FileSystemLoader([str(d / "slides") for d in ctx.theme_dirs]),
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     c = course.config
     base = {"course": c, "lang": course.lang, "t": t, "date": build_date(), "paper": c.paper,
             "dir": "rtl" if course.lang.split("-")[0] in RTL else "ltr"}
-    css = (str(ctx.theme_file("slides/print.css")),)
+    css = (str(ctx.theme_file("slides/print.css")), str(write_css(ctx.build_dir)))  # + code colours
     allowed = tuple(str(x) for x in (ctx.root, *ctx.theme_dirs, ctx.build_dir))
     jobs = []
     for m in ctx.progress(modules, f"slides ({course.lang})"):
@@ -139,9 +143,9 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
         (out_dir / Path(layout.deck_html(m)).name).write_text(html, encoding="utf-8")
         for template, target in (("print.html", layout.deck_pdf(m)),
                                  ("handout.html", layout.deck_handout(m))):
-            page = env.get_template(template).render(**values)
+            page = for_print(env.get_template(template).render(**values))  # maths as images, code lines
             jobs.append(Job(write_pdf, (page, docs.as_uri() + "/", css, allowed), docs / target,
-                            deps=(Path(css[0]), *_images(page)), cost=len(page)))
+                            deps=(*map(Path, css), *_images(page)), cost=len(page)))
         template_pptx = ctx.theme_file("slides/template.pptx")
         pptx_args = ([(v.id, v.title, v.layout, v.html, v.columns, v.notes_text) for v in views],
                      f"{m.id}. {m.title}", c.title, str(template_pptx) if template_pptx.exists() else "",
