@@ -220,6 +220,9 @@ def check_links(course: Course, path: Path, first: int, text: str, report) -> No
         line = first + link.line if first else 0
         where = target(link.href, path, course.root)
         if link.image:
+            if link.form != "inline" and where.kind == "file" and (problem := image_problem(where.path)):
+                report.error(path, line, f"image '{link.href}' cannot be read: {problem}",
+                             "export it again as PNG, JPEG or SVG")  # inline ones: validate._check_image
             own = localized(where.path, course.lang) if where.kind == "file" else None
             if own is not None and own != where.path and (problem := image_problem(own)):
                 rel = own.relative_to(path.parent.resolve()) if own.is_relative_to(path.parent.resolve()) \

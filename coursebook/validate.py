@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from . import embed, schema
 from .agenda import compute_agenda, hhmm
 from .diagnostics import Report, did_you_mean
-from .files import check_links, has_alt, image_problem
+from .files import blank_code, check_links, has_alt, image_problem
 from .i18n import Strings
 from .load import Localized, SourceFile, Sources
 from .maths import check_maths
@@ -276,7 +276,7 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
             elif not _exists(course, ref.kind, ref.key):
                 report.error(path, line, f"broken reference [[{ref.kind}:{ref.key}]]: "
                              f"no {ref.kind} '{ref.key}'", did_you_mean(ref.key, _choices(course, ref.kind)))
-        for m in IMAGE.finditer(text):
+        for m in IMAGE.finditer(blank_code(text)):  # not images shown as code
             line = first + text.count("\n", 0, m.start()) if first else 0
             _check_image(course.root, path, line, m[1], m[2], text[m.end():m.end() + 300], report)
         check_links(course, path, first, text, report)  # linked files and pages; localized images

@@ -212,3 +212,105 @@ def test_legal_input(mini: Path, case: str, change, capsys: pytest.CaptureFixtur
 
 def test_corpus_is_large_enough() -> None:
     assert len(ERRORS) + len(LEGAL) >= 30
+
+
+# ---- figures, localized images and linked files (coursebook/files.py) ----
+
+MOD_ES = "modules/01-basics/module.es.md"
+
+
+def picture(kind: str, size: tuple[int, int] = (40, 20)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (20, 120, 60)).save(out, kind)
+    return out.getvalue()
+
+
+def both(*changes: Callable[[Path], None]) -> Callable[[Path], None]:
+    return lambda root: [change(root) for change in changes]
+
+
+def spanish_figure(root: Path) -> None:
+    """The Spanish module shows images/flow.svg (the Spanish edition uses flow.es.svg if there is one)."""
+    path = root / MOD_ES
+    path.write_text(path.read_text(encoding="utf-8") + "\n![Flujo](images/flow.svg)\n", encoding="utf-8")
+
+
+GOOD_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+FIGURE_ERRORS = [
+    ("data-file-missing", edit(MOD, "More participant text.", "Get the [exercise data](files/data.zip)."),
+     [(MOD, 18, "link to 'files/data.zip': no such file")]),
+    ("course-page-missing", edit(MOD, "More participant text.", "See [the audit](../02-audit/module.md)."),
+     [(MOD, 18, "link to '../02-audit/module.md': no such file")]),
+    ("link-in-activity-missing", edit(ACT, "2. Write three ideas.", "2. Fill in [the sheet](sheet.xlsx)."),
+     [(ACT, 10, "link to 'sheet.xlsx': no such file")]),
+    ("link-to-folder", edit(MOD, "More participant text.", "See [the activities](activities)."),
+     [(MOD, 18, "link to 'activities' is a folder")]),
+    ("link-to-markdown-not-in-course", both(put("modules/01-basics/draft.md", "# Draft\n"),
+                                            edit(MOD, "More participant text.", "See [the draft](draft.md).")),
+     [(MOD, 18, "link to 'draft.md': not a page of the course")]),
+    ("reference-link-missing", edit(MOD, "More participant text.", "See [the data][d].\n\n[d]: files/d.csv"),
+     [(MOD, 20, "link to 'files/d.csv': no such file")]),
+    ("svg-corrupt", both(put("modules/01-basics/images/flow.svg", "<svg><g></svg>"), image("images/flow.svg")),
+     [(MOD, 18, "image 'images/flow.svg' cannot be read: not a valid SVG file")]),
+    ("svg-not-svg", both(put("modules/01-basics/images/flow.svg", "<html><body>hi</body></html>"),
+                         image("images/flow.svg")),
+     [(MOD, 18, "not an SVG file")]),
+    ("image-bmp", both(put("modules/01-basics/images/chart.bmp", picture("BMP")), image("images/chart.bmp")),
+     [(MOD, 18, "image 'images/chart.bmp' cannot be read: unsupported format '.bmp'")]),
+    ("image-tiff", both(put("modules/01-basics/images/chart.tiff", picture("TIFF")), image("images/chart.tiff")),
+     [(MOD, 18, "unsupported format '.tiff'")]),
+    ("png-that-is-a-bmp", both(put("modules/01-basics/images/chart.png", picture("BMP")), image("images/chart.png")),
+     [(MOD, 18, "it is a BMP file named .png")]),
+    ("raw-img-corrupt", both(put("modules/01-basics/images/flow.svg", "<svg"),
+                             edit(MOD, "More participant text.", '<img src="images/flow.svg" alt="Flow">')),
+     [(MOD, 18, "image 'images/flow.svg' cannot be read")]),
+    ("localized-image-corrupt", both(put("modules/01-basics/images/flow.svg", GOOD_SVG),
+                                     put("modules/01-basics/images/flow.es.svg", "<svg><oops"), spanish_figure),
+     [(MOD_ES, 9, "image 'images/flow.es.svg' (the es version of 'images/flow.svg') cannot be used")]),
+    ("localized-without-fallback", both(put("modules/01-basics/images/flow.es.svg", GOOD_SVG), spanish_figure),
+     [(MOD_ES, 9, "image 'images/flow.svg' not found")]),
+    ("attr-alt-empty", both(put("modules/01-basics/images/flow.svg", GOOD_SVG),
+                            edit(MOD, "More participant text.", '![](images/flow.svg){alt=""}')),
+     [(MOD, 18, "image 'images/flow.svg' has no alt text")]),
+]
+
+FIGURES_LEGAL = [
+    ("attr-list-alt", both(put("modules/01-basics/images/flow.svg", GOOD_SVG),
+                           edit(MOD, "More participant text.", '![](images/flow.svg){alt="A flow"}\n\n'
+                                "![](images/flow.svg){: alt='A flow' }"))),
+    ("decorative-forms", both(put("modules/01-basics/images/rule.png", picture("PNG")),
+                              edit(MOD, "More participant text.", "![](images/rule.png){.decorative}\n\n"
+                                   "![](images/rule.png){: .decorative }"))),
+    ("caption-single-quotes", both(put("modules/01-basics/images/p.jpg", picture("JPEG")),
+                                   image("images/p.jpg 'A caption'"))),
+    ("links-to-course-files", edit(MOD, "More participant text.",
+                                   "[case](../../course/readings/case.md), [warm-up](activities/warm-up.md#top), "
+                                   "[notes](../../instructor_notes/01-basics.md), [deck](../../slides/01-basics.md), "
+                                   "[es](module.es.md) and [home](../../course/index.md)")),
+    ("data-file-present", both(put("modules/01-basics/files/data.csv", "a,b\n1,2\n"),
+                               edit(MOD, "More participant text.", "[The data](files/data.csv)"))),
+    ("link-shown-as-code", edit(MOD, "More participant text.", "Write `[x](missing.md)`:\n\n```\n![](gone.png)\n```")),
+    ("localized-figure", both(put("modules/01-basics/images/flow.svg", GOOD_SVG),
+                              put("modules/01-basics/images/flow.es.svg", GOOD_SVG), spanish_figure)),
+]
+
+
+@pytest.mark.parametrize("case,breaks,expected", FIGURE_ERRORS, ids=[c[0] for c in FIGURE_ERRORS])
+def test_bad_figure_or_link(mini: Path, case: str, breaks, expected, capsys: pytest.CaptureFixture) -> None:
+    breaks(mini)
+    assert main(["check", "--root", str(mini)]) == 1
+    err = capsys.readouterr().err
+    for file, line, message in expected:
+        where = f"{file}:{line}: error: "
+        assert any(x.startswith(where) and message in x for x in err.splitlines()), (where, message, err)
+    assert len([x for x in err.splitlines() if ": error: " in x]) == len(expected), err
+
+
+@pytest.mark.parametrize("case,change", FIGURES_LEGAL, ids=[c[0] for c in FIGURES_LEGAL])
+def test_legal_figure_or_link(mini: Path, case: str, change, capsys: pytest.CaptureFixture) -> None:
+    change(mini)
+    assert main(["check", "--root", str(mini), "--strict"]) == 0, capsys.readouterr().err
