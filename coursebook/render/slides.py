@@ -25,7 +25,7 @@ from ..refs import Ref, replace_refs
 from .pdf import RTL, _file_url, _images
 from .pdf_write import build_date, write_pdf
 from .site_pages import duration
-from .slides_pptx import write_pptx
+from .slides_pptx import look_from_css, write_pptx
 
 REVEAL = "node_modules/reveal.js/dist"
 REVEAL_FILES = ("reset.css", "reveal.css", "reveal.js", "plugin/notes.js")
@@ -146,13 +146,30 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
             page = for_print(env.get_template(template).render(**values))  # maths as images, code lines
             jobs.append(Job(write_pdf, (page, docs.as_uri() + "/", css, allowed), docs / target,
                             deps=(*map(Path, css), *_images(page)), cost=len(page)))
-        template_pptx = ctx.theme_file("slides/template.pptx")
-        pptx_args = ([(v.id, v.title, v.layout, v.html, v.columns, v.notes_text) for v in views],
-                     f"{m.id}. {m.title}", c.title, str(template_pptx) if template_pptx.exists() else "",
-                     course.lang, ", ".join(c.authors))
-        jobs.append(Job(write_pptx, pptx_args, docs / layout.deck_pptx(m),
-                        deps=(template_pptx, *_images("".join(v.html + "".join(v.columns) for v in views)))))
+        jobs.append(_pptx_job(course, m, views, ctx, docs, values))
     return jobs
+
+
+def _pptx_job(course: Course, m: Module, views: list[SlideView], ctx: Context, docs: Path,
+              values: dict) -> Job:
+    """The PowerPoint deck: the same slide HTML as the other decks, the course's look."""
+    c, t = course.config, values["t"]
+    template = ctx.theme_file("slides/template.pptx")
+    css = ctx.theme_file("slides/slides.css")
+    logo = ctx.root / c.organisation.logo if c.organisation.logo else None
+    logo = logo if logo and logo.is_file() else None
+    slides = [{"id": v.id, "title": v.title, "layout": v.layout, "html": v.html, "columns": v.columns,
+               "notes": v.notes_text} for v in views]
+    deck = {"title": f"{m.id}. {m.title}", "course_title": c.title, "module_id": m.id,
+            "meta": f"{t('duration')}: {values['duration']} · {c.organisation.name}",
+            "fallback": values["fallback"], "footer": f"{c.title} · {c.licence}",
+            "logo": str(logo or ""), "organisation": c.organisation.name, "author": ", ".join(c.authors),
+            "lang": course.lang, "rtl": values["dir"] == "rtl",
+            "template": str(template) if template.exists() else "",
+            "look": look_from_css(css.read_text(encoding="utf-8"))}
+    images = _images("".join(v.html + "".join(v.columns) for v in views))
+    return Job(write_pptx, (slides, deck), docs / layout.deck_pptx(m),
+               deps=(template, css, *([logo] if logo else []), *images), cost=len(str(slides)) // 4)
 
 
 def _fallback_notice(course: Course, ctx: Context) -> str:
