@@ -19,7 +19,7 @@ from .render import pdf, site, slides
 from .status import coverage, translation_status
 from .validate import check_course, validate_files
 from .validate_paths import check_logo, check_symlinks
-from .write import build_dir, check_output, inside, staging
+from .write import build_dir, check_output, empty, inside, staging
 
 OUTPUTS = ("site", "pdf", "slides")
 
@@ -88,8 +88,8 @@ def build(options: Options) -> list[Course]:
     courses = load_courses(options)
     ctx = Context(options.root, cache, options.verbosity,
                   all_outputs=set(OUTPUTS) <= set(options.outputs))
-    if options.clean and cache.is_dir():
-        shutil.rmtree(cache)
+    if options.clean:
+        empty(cache)
     with staging(options.root, options.out) as stage, Runner(ctx, "PDF and PPTX") as jobs:  # 5. write
         for course in courses:
             docs = inside(cache, ctx.docs(course))          # the site source of this edition

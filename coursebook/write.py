@@ -113,6 +113,16 @@ def build_dir(root: Path) -> Path:
     return folder
 
 
+def empty(folder: Path) -> None:
+    """Delete what a folder holds, not the folder itself (`--clean` on `.build/`: the repository
+    around it may be read-only)."""
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
 def inside(folder: Path, path: Path) -> Path:
     """`path` resolved, if it lies inside `folder` (links followed); else OutputError. For the
     folders the build deletes and rewrites, e.g. `.build/<lang>/docs`."""
