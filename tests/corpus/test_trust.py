@@ -101,6 +101,8 @@ def test_build_cache_must_be_the_repositorys_own_folder(repo: Path, tmp_path: Pa
     before = listing(tmp_path)
     assert main(["--root", str(repo), "--out", str(tmp_path / "site"), "--clean", "-q"]) == 2
     assert "it is a link" in capsys.readouterr().err
+    assert main(["serve", "--root", str(repo), "-q"]) == 2  # the preview is written into .build/
+    assert "it is a link" in capsys.readouterr().err
     assert listing(tmp_path) == before
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from coursebook.agenda import compute_agenda
 from coursebook.build import Options, load_courses
 from coursebook.markdown import Markdown, participant, trainer_blocks
-from coursebook.write import staging
+from coursebook.write import MARKER, staging
 from tests.conftest import ROOT, write
 
 
@@ -93,15 +93,17 @@ def test_staging_keeps_previous_output_on_failure(tmp_path: Path) -> None:
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("old")
+    (out / MARKER).write_text("made by coursebook")  # the previous build: coursebook may replace it
+    repo = tmp_path / "repo"
     try:
-        with staging(out) as stage:
+        with staging(repo, out) as stage:
             (stage / "index.html").write_text("half")
             raise RuntimeError("render failed")
     except RuntimeError:
         pass
     assert (out / "index.html").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
-    with staging(out) as stage:
+    with staging(repo, out) as stage:
         (stage / "index.html").write_text("new")
     assert (out / "index.html").read_text() == "new"
 
