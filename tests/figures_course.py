@@ -69,6 +69,8 @@ def make(root: Path) -> Path:
     case = readings / "case.md"
     case.write_text(case.read_text(encoding="utf-8")
                     + '\n![Map of the region](images/map.png "The region")\n'
+                    + '\n<figure markdown>\n![The map again](images/map.png)\n'
+                    + "<figcaption>Written as a figure block</figcaption>\n</figure>\n"
                     + "\nThe [basics module](../../modules/01-basics/module.md) and its "
                     + "[data](../../modules/01-basics/files/data.zip).\n", encoding="utf-8")
     deck = root / "slides" / "01-basics.md"

@@ -50,6 +50,7 @@ def test_workbook_prints_module_and_reading_figures(figures_site: Path) -> None:
     pdf = figures_site / "en" / "handouts" / "workbook.pdf"
     words = " ".join(text(pdf).split())
     assert "Figure B.1 Inputs become outputs" in words and "Figure 1 The region" in words
+    assert "Figure 2 Written as a figure block" in words  # <figure markdown> … <figcaption>
     assert (160, 90) in raster_images(pdf) and len(raster_images(pdf)) >= 5  # + the reading's map
     guide = " ".join(text(figures_site / "en" / "handouts" / "trainers-guide.pdf").split())
     assert "WORKSHEET" in guide  # the activity's image also in the trainer's guide

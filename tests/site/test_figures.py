@@ -89,6 +89,9 @@ def test_captions_are_figures_and_alt_text_comes_from_attr_list(figures_site: Pa
                for f in figures)
     assert re.search(r'<img alt="" class="decorative" src="[^"]*rule\.png"', page)
     assert 'title="Inputs become outputs"' not in page  # the caption is not repeated as a tooltip
+    reading = (figures_site / "en" / "readings" / "case.html").read_text(encoding="utf-8")
+    assert re.search(r'<figure>\s*(<p>)?<img alt="The map again" src="../assets/course/course/readings/images/'
+                     r'map.png" ?/?>(</p>)?\s*<figcaption>Written as a figure block</figcaption>', reading)
 
 
 def test_links_to_course_files_lead_to_their_pages(figures_site: Path) -> None:
