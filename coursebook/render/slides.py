@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .. import layout
 from ..context import Context
 from ..deck import Slide
+from ..files import course_pages
 from ..highlight import for_print, write_css
 from ..i18n import Strings
 from ..jobs import Job
@@ -22,6 +23,7 @@ from ..markdown import participant
 from ..maths import copy_katex
 from ..model import Course, Module
 from ..refs import Ref, replace_refs
+from .assets import deck_markdown, deck_print, deck_web, publish
 from .pdf import RTL, _file_url, _images
 from .pdf_write import build_date, write_pdf
 from .site_pages import duration
@@ -65,21 +67,24 @@ def slide_views(course: Course, module: Module, ctx: Context) -> list[SlideView]
     t = ctx.strings(course)
     md = ctx.markdown
     resolve = _ref(course, module, t)
+    pages, docs, lang = course_pages(course), ctx.docs(course), course.lang
     views = []
     for slide in module.deck.slides:
         if slide.layout == "title":
             views.append(_title_view(course, module, slide, t))
             continue
         body = participant(replace_refs(slide.body, resolve))
+        if slide.path is not None:  # links to course pages and data files (see deck_web, deck_print)
+            body = deck_markdown(body, slide.path, course, docs, pages)
         columns: list[str] = []
         if slide.layout == "two-column" and "|||" in body:
             lines = body.split("\n")
             head = [x for x in lines[:1] if HEADING.match(x)]
             rest = "\n".join(lines[len(head):])
-            columns = [_abs(md.html(part), slide.path) for part in re.split(r"(?m)^\s*\|\|\|\s*$", rest)]
+            columns = [_abs(md.html(part), slide.path, lang) for part in re.split(r"(?m)^\s*\|\|\|\s*$", rest)]
             html = md.html("\n".join(head))
         else:
-            html = _abs(md.html(body), slide.path)
+            html = _abs(md.html(body), slide.path, lang)
         notes_md = replace_refs(slide.notes, resolve)
         views.append(SlideView(slide.id, slide.title, slide.layout, html, md.html(notes_md), columns,
                                notes_md, body))
@@ -91,27 +96,30 @@ def _title_view(course: Course, module: Module, slide: Slide, t) -> SlideView:
                      f"{course.config.title} — {module.id}. {module.title}", "")
 
 
-def _abs(html: str, source: Path | None) -> str:
-    """Image paths made absolute file URLs (for PDFs and PPTX)."""
+def _abs(html: str, source: Path | None, lang: str = "") -> str:
+    """Image paths made absolute file URLs (for PDFs and PPTX), the edition's own image first."""
     if source is None:
         return html
-    return SRC.sub(lambda m: m[1] + _file_url(source.parent, m[2]) + m[3], html)
+    return SRC.sub(lambda m: m[1] + _file_url(source.parent, m[2], lang) + m[3], html)
 
 
-def _web(html: str, out_dir: Path) -> str:
-    """For the HTML deck: images copied beside it, linked relatively (works from file://)."""
+def _web(html: str, out_dir: Path, root: Path | None = None) -> str:
+    """For the HTML deck: images copied into the site source (course images where the site has
+    them, `assets/course/…`), linked relatively (works from file://); links into the site too."""
     def copy(m: re.Match) -> str:
         src = m[2]
         if not src.startswith("file:"):
             return m[0]
-        from urllib.parse import unquote, urlparse
+        from urllib.parse import quote, unquote, urlparse
 
         path = Path(unquote(urlparse(src).path))
+        if root is not None and path.is_relative_to(root.resolve()):
+            return f"{m[1]}../{quote(publish(path, root, out_dir.parent))}{m[3]}"
         target = out_dir / "images" / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
         return f"{m[1]}images/{path.name}{m[3]}"
-    return SRC.sub(copy, html)
+    return deck_web(SRC.sub(copy, html))
 
 
 def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
@@ -137,13 +145,13 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
         views = slide_views(course, m, ctx)
         values = {**base, "module": m, "slides": views, "duration": duration(m.minutes, t),
                   "title": m.deck.title, "fallback": _fallback_notice(course, ctx) if m.deck.fallback else ""}
-        web = [SlideView(**{**v.__dict__, "html": _web(v.html, out_dir),
-                            "columns": [_web(x, out_dir) for x in v.columns]}) for v in views]
+        web = [SlideView(**{**v.__dict__, "html": _web(v.html, out_dir, ctx.root),
+                            "columns": [_web(x, out_dir, ctx.root) for x in v.columns]}) for v in views]
         html = env.get_template("deck.html").render(**{**values, "slides": web})
         (out_dir / Path(layout.deck_html(m)).name).write_text(html, encoding="utf-8")
         for template, target in (("print.html", layout.deck_pdf(m)),
                                  ("handout.html", layout.deck_handout(m))):
-            page = for_print(env.get_template(template).render(**values))  # maths as images, code lines
+            page = for_print(deck_print(env.get_template(template).render(**values)))  # maths as images, code lines
             jobs.append(Job(write_pdf, (page, docs.as_uri() + "/", css, allowed), docs / target,
                             deps=(*map(Path, css), *_images(page)), cost=len(page)))
         jobs.append(_pptx_job(course, m, views, ctx, docs, values))
@@ -158,7 +166,8 @@ def _pptx_job(course: Course, m: Module, views: list[SlideView], ctx: Context, d
     css = ctx.theme_file("slides/slides.css")
     logo = ctx.root / c.organisation.logo if c.organisation.logo else None
     logo = logo if logo and logo.is_file() else None
-    slides = [{"id": v.id, "title": v.title, "layout": v.layout, "html": v.html, "columns": v.columns,
+    slides = [{"id": v.id, "title": v.title, "layout": v.layout, "html": deck_print(v.html),
+               "columns": [deck_print(x) for x in v.columns],
                "notes": v.notes_text} for v in views]
     deck = {"title": f"{m.id}. {m.title}", "course_title": c.title, "module_id": m.id,
             "meta": f"{t('duration')}: {values['duration']} · {c.organisation.name}",
