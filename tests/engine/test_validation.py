@@ -243,7 +243,7 @@ def test_accessibility_warnings(mini: Path) -> None:
 
         #### Too deep
 
-        Read the case [here](readings/case.md) or [click here](x.md).
+        Read the case [here](readings/case.md) or [click here](readings/case.md).
         An informative [case study](readings/case.md) is fine.
         """)
     found = [(d.line, d.message) for d in problems(mini, strict=True) if d.file == "course/index.md"]
