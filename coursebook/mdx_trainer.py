@@ -49,12 +49,38 @@ def _remove(parent: etree.Element, child: etree.Element) -> None:
     parent.remove(child)
 
 
-def prune(root: etree.Element) -> None:
-    """Remove every element with the class `trainer`, at any depth."""
+SEPARATOR = " · "  # between links in a line (the home page's): one goes with a removed link
+
+
+def prune(root: etree.Element, classes: tuple[str, ...] = (TRAINER,)) -> None:
+    """Remove every element with one of `classes`, at any depth. A removed link takes its
+    list item with it when it starts one, or else the separator before it."""
+    parents = {child: parent for parent in root.iter() for child in parent}
     for parent in list(root.iter()):
         for child in list(parent):
-            if _has(child, TRAINER):
-                _remove(parent, child)
+            if not any(_has(child, c) for c in classes) or child not in parents:
+                continue
+            if child.tag == "a" and parent.tag == "li" and list(parent)[0] is child \
+                    and not (parent.text or "").strip() and parent in parents:
+                _remove(parents[parent], parent)
+                continue
+            if child.tag == "a":
+                _trim_separator(parent, child)
+            _remove(parent, child)
+
+
+def _trim_separator(parent: etree.Element, link: etree.Element) -> None:
+    i = list(parent).index(link)
+    before = parent[i - 1] if i else None
+    text = (before.tail if before is not None else parent.text) or ""
+    if text.endswith(SEPARATOR):
+        text = text[:-len(SEPARATOR)]
+        if before is not None:
+            before.tail = text
+        else:
+            parent.text = text
+    elif link.tail and link.tail.startswith(SEPARATOR):
+        link.tail = link.tail[len(SEPARATOR):]
 
 
 def _prune_raw(md: Markdown) -> None:
@@ -140,8 +166,12 @@ class Solutions:
 
 
 class TrainerTreeprocessor(Treeprocessor):
+    def __init__(self, md: Markdown, classes: tuple[str, ...]):
+        super().__init__(md)
+        self.classes = classes
+
     def run(self, root: etree.Element) -> None:
-        prune(root)
+        prune(root, self.classes)
         _prune_raw(self.md)
         solutions = getattr(self.md, "coursebook_solutions", None)
         if solutions is not None:
@@ -150,10 +180,17 @@ class TrainerTreeprocessor(Treeprocessor):
 
 class TrainerExtension(Extension):
     """Drops `.trainer` elements. Runs after attr_list (so `{: .trainer }` counts) and
-    before the table of contents (so a trainer heading never reaches it)."""
+    before the table of contents (so a trainer heading never reaches it). The option `drop`
+    names more classes: the offline zip's participant edition also drops `trainer-link`
+    (the links to trainer pages)."""
+
+    def __init__(self, **kwargs):
+        self.config = {"drop": ["", "more classes to remove, separated by spaces"]}
+        super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
-        md.treeprocessors.register(TrainerTreeprocessor(md), "coursebook_trainer", 7.5)
+        classes = (TRAINER, *str(self.getConfig("drop")).split())
+        md.treeprocessors.register(TrainerTreeprocessor(md, classes), "coursebook_trainer", 7.5)
 
 
 def makeExtension(**kwargs) -> TrainerExtension:  # noqa: N802 (Python-Markdown's entry point)

@@ -17,7 +17,7 @@ from ..files import course_pages, localized
 from ..highlight import for_print, write_css
 from ..i18n import Strings
 from ..jobs import Job
-from ..markdown import Answer, Solutions, trainer_view
+from ..markdown import Answer, Solutions, trainer_blocks, trainer_view
 from ..model import Activity, Course, Module, Text
 from ..refs import Ref, replace_refs
 from .assets import figure_label, label_figures, pdf_markdown
@@ -141,7 +141,9 @@ def module_view(p: Printer, m: Module, trainer: bool) -> dict:
                       for clock, s in zip(_step_clock(course, m), n.meta.steps, strict=True)],
             "text": _text(p, n, n.body),
         }
-        view["slides"] = [{"id": s.id, "title": s.title} for s in (m.deck.slides if m.deck else [])]
+        view["slides"] = [{"id": s.id, "title": s.title, "trainer": [p.html(b, s.path or m.path)
+                                                                       for b in trainer_blocks(s.body)]}
+                          for s in (m.deck.slides if m.deck else [])]
     return view
 
 
@@ -219,8 +221,11 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
         modules=modules, answers=_answers(wp))
     gp = Printer(course, ctx, all_anchors - {f"reading-{r.slug}" for r in course.readings}
                  - {f"page-{p.slug}" for p in course.pages}, trainer=True)
+    others = [{"title": x.title, "blocks": [gp.html(b, x.path) for b in trainer_blocks(x.body)]}
+              for x in (*course.pages, *course.readings)]  # their trainer blocks: only here
     job("guide.html", layout.trainers_guide(course), t("trainers_guide"), agenda=_agenda_view(course, t),
-        modules=[module_view(gp, m, trainer=True) for m in course.modules], checklist=_checklist(course, t))
+        modules=[module_view(gp, m, trainer=True) for m in course.modules], checklist=_checklist(course, t),
+        others=[x for x in others if x["blocks"]])
     return jobs
 
 

@@ -12,7 +12,6 @@ import logging
 import os
 import shutil
 import warnings
-import zipfile
 from pathlib import Path
 
 import yaml
@@ -22,12 +21,12 @@ from ..context import Context
 from ..markdown import ConfigDumper, mkdocs_yml, site_extensions
 from ..maths import copy_katex, site_config
 from ..model import Course
+from . import site_offline
 from . import site_pages as pages
 from .assets import place, site_course
 from .pdf import RTL
 
 SHIM = "node_modules/iframe-worker/shim/index.js"
-FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 def _write(docs: Path, rel: str, text: str) -> None:
@@ -161,7 +160,7 @@ def build(courses: list[Course], ctx: Context, out: Path) -> None:
         config = load_config(str(work / "mkdocs.yml"))
         config.site_dir = str(out / course.lang)
         mkdocs_build(config)
-        _offline_zip(course, out / course.lang)
+        site_offline.offline_zip(course, work, out / course.lang)  # the participant site, zipped
         shutil.rmtree(cached, ignore_errors=True)
         _link_tree(out / course.lang, cached)
         (work / "site-key").write_text(key)
@@ -199,23 +198,3 @@ def _source_key(ctx: Context, work: Path) -> str:
             h.update(str(path).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
-
-def _offline_zip(course: Course, site: Path) -> None:
-    """The whole language site as one zip (for USB sticks), deterministic: sorted, fixed times."""
-    zip_path = site / layout.offline_zip(course)
-    zip_path.parent.mkdir(parents=True, exist_ok=True)
-    # the zip's size is known only now: patch it into the downloads page and the search index
-    patched = {path: path.read_text(encoding="utf-8") for path in (
-        site / "downloads.html", site / "search" / "search_index.json", site / "search" / "search_index.js")
-        if path.is_file()}
-    for path, text in patched.items():
-        path.write_text(text.replace(pages.ZIP_SIZE, "—"), encoding="utf-8")
-    files = sorted(p for p in site.rglob("*") if p.is_file() and p != zip_path)
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in files:
-            info = zipfile.ZipInfo(path.relative_to(site).as_posix(), FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, path.read_bytes())
-    for path, text in patched.items():
-        path.write_text(text.replace(pages.ZIP_SIZE, pages.size(zip_path)), encoding="utf-8")

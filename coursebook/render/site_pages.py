@@ -3,6 +3,7 @@ readings, downloads. Each function returns the page's Markdown; `site.py` writes
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,6 +15,11 @@ from ..model import Activity, Course, Module, Page, Text
 from ..sanitize import esc, esc_markdown
 from .assets import data_files
 from .links import rel, resolve
+
+# A link to a trainer page or the trainer's guide: the offline zip, made for participants,
+# leaves these out (site_offline.py), as it leaves out the trainer pages themselves
+TRAINER_LINK = "{: .trainer-link }"
+SITE_ONLY = "{: .site-only }"  # a link the zip leaves out: the one to the zip itself
 
 
 def duration(minutes: int, t: Strings) -> str:
@@ -54,7 +60,7 @@ def home(course: Course, page: Page | None, t: Strings) -> str:
     links = [f"[{t('agenda')}](agenda.md)"]
     if course.readings:
         links.append(f"[{t('readings_and_cases')}](readings/index.md)")
-    links += [f"[{t('trainer_view')}](trainer/index.md)", f"[{t('downloads')}](downloads.md)"]
+    links += [f"[{t('trainer_view')}](trainer/index.md){TRAINER_LINK}", f"[{t('downloads')}](downloads.md)"]
     out.append("\n" + " · ".join(links) + "\n")
     return "\n".join(out)
 
@@ -153,7 +159,7 @@ def module(course: Course, m: Module, t: Strings, docs: Path) -> str:
         out.append(f"\n## {t('key_points')}\n\n" + bullets(m.meta.key_points, course, page, t))
     if m.meta.readings:
         out.append(f"\n## {t('readings')}\n\n" + bullets(m.meta.readings, course, page, t))
-    out.append(f"\n---\n\n[{t('trainer_notes')} →]({rel(page, layout.trainer_page(m))})\n")
+    out.append(f"\n---\n\n[{t('trainer_notes')} →]({rel(page, layout.trainer_page(m))}){TRAINER_LINK}\n")
     return "\n".join(out)
 
 
@@ -184,9 +190,14 @@ def slide_cue(course: Course, m: Module, slide_id: str, page: str, t: Strings) -
     return f"[▶ {t('show_slide', id=slide.id)}]({rel(page, layout.deck_html(dm))}#/{slide.id})"
 
 
+# Trainer pages stay out of the site's search index: a participant searching the site must not
+# find (or see a snippet of) trainer-only text. Trainers reach them from the navigation.
+NO_SEARCH = "---\nsearch:\n  exclude: true\n---\n\n"
+
+
 def trainer(course: Course, m: Module, t: Strings) -> str:
     page = layout.trainer_page(m)
-    out = [f"# {m.id}. {esc(m.title)} — {t('trainer_notes')}\n",
+    out = [f"{NO_SEARCH}# {m.id}. {esc(m.title)} — {t('trainer_notes')}\n",
            f"[{t('participant_view')}]({rel(page, layout.module_page(m))}) · "
            f"[{t('open_deck')}]({rel(page, layout.deck_html(m))}) · "
            f"**{t('duration')}:** {duration(m.minutes, t)}\n"]
@@ -227,13 +238,16 @@ def trainer(course: Course, m: Module, t: Strings) -> str:
         out.append("\n".join(facts))
     if m.deck:
         out.append(f"\n## {t('slides')}\n")
-        out += [f"- {slide_cue(course, m, s.id, page, t)} — {s.title}" for s in m.deck.slides]
+        for s in m.deck.slides:  # the title slide's title is metadata
+            out.append(f"- {slide_cue(course, m, s.id, page, t)} — {esc(s.title) if s.layout == 'title' else s.title}")
+            out += [textwrap.indent("\n" + trainer_view(resolve(b, course, page, t), t("trainer_only")) + "\n", "    ")
+                    for b in trainer_blocks(s.body)]  # the slide's trainer-only blocks
     return "\n".join(out) + "\n"
 
 
 def checklist(course: Course, t: Strings) -> str:
     page = "trainer/index.md"
-    out = [f"# {t('preparation_checklist')}\n",
+    out = [f"{NO_SEARCH}# {t('preparation_checklist')}\n",
            f"[{t('agenda')}]({rel(page, 'agenda.md')}) · "
            f"[{t('trainers_guide')}]({rel(page, layout.trainers_guide(course))})\n"]
     materials: dict[str, list[str]] = {}  # item -> the modules that need it
@@ -291,13 +305,14 @@ def downloads(course: Course, t: Strings, docs: Path) -> str:
     on a phone). The zip is made after MkDocs, so its size is patched in then (`ZIP_SIZE`)."""
     def item(label: str, target: str) -> str:
         kind = target.rsplit(".", 1)[1].upper() if "." in target.rsplit("/", 1)[-1] else "—"
-        return f"- [{esc(label)}]({quote(target)}) — {kind}, {size(docs / target)}"
+        mark = TRAINER_LINK if target == layout.trainers_guide(course) else ""
+        return f"- [{esc(label)}]({quote(target)}){mark} — {kind}, {size(docs / target)}"
 
     out = [f"# {t('downloads')}\n"]
     out += [item(label, target) for label, target in ((t("workbook"), layout.workbook(course)),
                                                       (t("trainers_guide"), layout.trainers_guide(course)))
             if (docs / target).exists()]
-    out.append(f"- [{t('offline_zip')}]({layout.offline_zip(course)}) — ZIP, {ZIP_SIZE}")
+    out.append(f"- [{t('offline_zip')}]({layout.offline_zip(course)}){SITE_ONLY} — ZIP, {ZIP_SIZE}")
     out += [item(label, target) for label, target in data_files([*course.pages, *course.readings])]
     out.append("")
     for m in course.modules:

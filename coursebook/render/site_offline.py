@@ -1,0 +1,86 @@
+"""The offline zip of one edition: its participant site, for USB sticks handed to participants.
+
+The published site keeps the trainer pages (a trainer has them open beside the participant
+page), but a zip handed out on a stick must carry no trainer-only text. So the zip is made
+from a second MkDocs run over the same site source, with the trainer pages and the trainer's
+guide left out (`exclude_docs`), no trainer section in the navigation, and the Markdown
+extension told to drop the links to them (class `trainer-link`, see `site_pages.TRAINER_LINK`)
+and the link to the zip itself (`site-only`), which a zip cannot hold.
+Deterministic: members sorted, fixed times.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+from .. import layout
+from ..markdown import EXTENSION
+from ..model import Course
+from . import site_pages as pages
+
+FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+TRAINER_PAGES = "trainer/"
+DROP = "trainer-link site-only"  # classes the participant site also removes (mdx_trainer's `drop`)
+
+
+def _participant_nav(nav: list) -> list:
+    """The navigation without its trainer pages (a section left empty goes too)."""
+    out = []
+    for item in nav or []:
+        if isinstance(item, dict):
+            title, target = next(iter(item.items()))
+            if isinstance(target, list):
+                kept = _participant_nav(target)
+                if kept:
+                    out.append({title: kept})
+            elif not str(target).startswith(TRAINER_PAGES):
+                out.append(item)
+        elif not str(item).startswith(TRAINER_PAGES):
+            out.append(item)
+    return out
+
+
+def participant_site(course: Course, work: Path, target: Path) -> None:
+    """Build the participant edition of the site from `work/mkdocs.yml` into `target`."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    full = load_config(str(work / "mkdocs.yml"))
+    extensions = [{name: {**full.mdx_configs.get(name, {}), "drop": DROP}} if name == EXTENSION
+                  else ({name: full.mdx_configs[name]} if name in full.mdx_configs else name)
+                  for name in full.markdown_extensions]
+    if EXTENSION not in full.markdown_extensions:
+        extensions.append({EXTENSION: {"drop": DROP}})
+    shutil.rmtree(target, ignore_errors=True)
+    config = load_config(str(work / "mkdocs.yml"), site_dir=str(target), nav=_participant_nav(full.nav),
+                         markdown_extensions=extensions,
+                         exclude_docs=f"/{TRAINER_PAGES}\n/{layout.trainers_guide(course)}\n")
+    mkdocs_build(config)
+
+
+def offline_zip(course: Course, work: Path, site: Path) -> None:
+    """Write the edition's zip into the built `site`: its participant site, every file."""
+    source = work / "offline-site"
+    participant_site(course, work, source)
+    zip_path = site / layout.offline_zip(course)
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    inner = source / layout.offline_zip(course)  # the empty placeholder the site source holds
+    # the zip's size is known only once it is made: "—" inside it, the size in the site
+    searched = ("downloads.html", "search/search_index.json", "search/search_index.js")
+    for path in (source / x for x in searched):
+        if path.is_file():
+            path.write_text(path.read_text(encoding="utf-8").replace(pages.ZIP_SIZE, "—"), encoding="utf-8")
+    files = sorted(p for p in source.rglob("*") if p.is_file() and p != inner)
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(source).as_posix(), FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes())
+    for path in (site / x for x in searched):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace(pages.ZIP_SIZE, pages.size(zip_path)), encoding="utf-8")
+    shutil.rmtree(source, ignore_errors=True)
