@@ -100,6 +100,9 @@ def build(options: Options) -> list[Course]:
             if "slides" in options.outputs:
                 jobs.submit(slides.render(course, ctx, docs))  # 4. render decks (PDF, PPTX as jobs)
         jobs.wait()                                         # slow renders: on every core, cached
+        if "slides" in options.outputs:
+            for course in courses:
+                slides.warn_overflow(course, ctx, options.report)  # slides too full for their frame
         for course in courses:
             site.write_source(course, ctx, ctx.docs(course))  # 4. render the site's pages
         site.build(courses, ctx, stage)                     # 4. MkDocs: site source → HTML

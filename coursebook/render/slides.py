@@ -25,8 +25,9 @@ from ..model import Course, Module
 from ..refs import Ref, replace_refs
 from .assets import deck_markdown, deck_print, deck_web, publish
 from .pdf import RTL, _file_url, _images
-from .pdf_write import build_date, write_pdf
+from .pdf_write import build_date
 from .site_pages import duration
+from .slides_fit import report_overflow, write_slides_pdf
 from .slides_pptx import look_from_css, write_pptx
 
 REVEAL = "node_modules/reveal.js/dist"
@@ -152,10 +153,15 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
         for template, target in (("print.html", layout.deck_pdf(m)),
                                  ("handout.html", layout.deck_handout(m))):
             page = for_print(deck_print(env.get_template(template).render(**values)))  # maths as images, code lines
-            jobs.append(Job(write_pdf, (page, docs.as_uri() + "/", css, allowed), docs / target,
+            jobs.append(Job(write_slides_pdf, (page, docs.as_uri() + "/", css, allowed), docs / target,
                             deps=(*map(Path, css), *_images(page)), cost=len(page)))
         jobs.append(_pptx_job(course, m, views, ctx, docs, values))
     return jobs
+
+
+def warn_overflow(course: Course, ctx: Context, report) -> None:
+    """After the jobs: a warning at file:line for each slide too full for its frame."""
+    report_overflow(course, ctx.docs(course), layout.deck_pdf, report)
 
 
 def _pptx_job(course: Course, m: Module, views: list[SlideView], ctx: Context, docs: Path,

@@ -104,7 +104,8 @@ def test_pptx_titles_and_notes(default_site: Path, course) -> None:
     module = course.module("VI")
     prs = Presentation(str(default_site / "en" / "slides" / "06-ncpc-roles.pptx"))
     titles = [s.shapes.title.text for s in prs.slides]
-    assert titles == [s.title for s in module.deck.slides]
+    assert titles[0] == f"VI {module.title}"  # as the HTML title slide: module id, then title
+    assert titles[1:] == [s.title for s in module.deck.slides[1:]]
     notes = [s.notes_slide.notes_text_frame.text for s in prs.slides]
     assert "Keep this slide on screen" in notes[1]
     body = [sh.text_frame.text for sh in prs.slides[1].placeholders if sh.placeholder_format.idx != 0]
@@ -114,16 +115,53 @@ def test_pptx_titles_and_notes(default_site: Path, course) -> None:
     assert tables and tables[0].table.cell(1, 0).text == "II"
 
 
-def test_pptx_uses_a_centre_template(tmp_path: Path, default_site: Path) -> None:
+def test_pptx_uses_a_centre_template(tmp_path: Path) -> None:
     from coursebook.render.slides_pptx import write_pptx
 
     template = Presentation()
     template.slide_layouts[1].name = "Title and Content"
     template.save(str(tmp_path / "template.pptx"))
-    slides = [("X-1", "Title", "title", "", [], ""),
-              ("X-2", "Points", "default", "<ul><li>a</li></ul>", [], "n")]
-    write_pptx(slides, "X. Deck", "Course", str(tmp_path / "template.pptx"), "en", "Me",
-               out=tmp_path / "out.pptx")
+    slides = [{"id": "X-1", "title": "Title", "layout": "title", "html": "", "columns": [], "notes": ""},
+              {"id": "X-2", "title": "Points", "layout": "default", "html": "<h2>Points</h2><ul><li>a</li></ul>",
+               "columns": [], "notes": "n"}]
+    deck = {"title": "X. Deck", "course_title": "Course", "module_id": "X", "meta": "1 h", "footer": "F",
+            "lang": "en", "template": str(tmp_path / "template.pptx")}
+    write_pptx(slides, deck, out=tmp_path / "out.pptx")
     prs = Presentation(str(tmp_path / "out.pptx"))
     assert prs.slide_width == template.slide_width  # the template's own size, not 16:9
     assert [s.slide_layout.name for s in prs.slides] == ["Title Slide", "Title and Content"]
+    body = [sh for sh in prs.slides[1].placeholders if sh.placeholder_format.idx == 1]
+    assert body and body[0].text_frame.text == "a"  # the template's own body placeholder
+    assert "Footer" not in {sh.name for sh in prs.slides[1].shapes}  # the template's look, not ours
+
+
+def test_overflowing_slide_warns_and_fits(browser, mini: Path) -> None:
+    """A slide too full for its frame: a warning at its file:line; the slide PDF keeps one page
+    per slide (type shrunk); the HTML deck scales it down rather than cut it off."""
+    from coursebook.build import build
+
+    deck = mini / "slides" / "01-basics.md"
+    items = "\n".join(f"- Point {i} with enough words to wrap across the slide, again and again" for i in range(16))
+    deck.write_text(deck.read_text(encoding="utf-8") + f"\n---\n## Far too much\n\n{items}\n\nNote:\nLong.\n",
+                    encoding="utf-8")
+    line = deck.read_text(encoding="utf-8").split("\n").index("## Far too much") + 1
+    options = Options(mini, languages=["en"], verbosity=0)
+    build(options)
+    warnings = [d.format() for d in options.report.warnings if "does not fit" in d.message]
+    assert len(warnings) == 1 and warnings[0].startswith(f"slides/01-basics.md:{line}: warning: slide B-4 "), warnings
+    slides = mini / "site" / "en" / "slides"
+    assert len(PdfReader(slides / "01-basics.pdf").pages) == 4  # no untitled overflow page
+    assert len(PdfReader(slides / "01-basics-handout.pdf").pages) == 2
+    text = PdfReader(slides / "01-basics.pdf").pages[3].extract_text()
+    assert "Far too much" in text and "Point 15" in text  # shrunk, not cut
+    page, _ = open_deck(browser, (slides / "01-basics.html").as_uri() + "#/B-4")
+    page.wait_for_function("document.getElementById('B-4').hasAttribute('data-fit')")
+    fit = page.evaluate("(() => { const s = document.getElementById('B-4');"
+                        " return [s.scrollHeight, s.clientHeight, +s.dataset.fit]; })()")
+    assert fit[0] <= fit[1] + 1 and 55 <= fit[2] < 100, fit
+    last = page.locator("#B-4 li").last.bounding_box()
+    assert last["y"] + last["height"] <= 720  # the last point is on screen
+    page.close()
+    prs = Presentation(str(slides / "01-basics.pptx"))
+    body = [sh for sh in prs.slides[3].shapes if sh.has_text_frame and sh.name == "Content Placeholder 2"][0]
+    assert body.top + body.height <= prs.slide_height
