@@ -4,8 +4,9 @@ wrap visibly.
 pymdownx.highlight marks code with Pygments' classes (`.highlight .k` for a keyword); the
 site colours them with Material's own theme, the PDFs and decks with the Pygments style
 `STYLE`, chosen because every colour it gives a token has WCAG AA contrast (4.5:1) on the
-code background `BACKGROUND` (tested). The CSS is made from Pygments itself at build time,
-so it always matches the installed Pygments.
+code background `BACKGROUND` (tested), with built-in functions (`sum`) in their own colour
+rather than the keywords' (`return`), as on the site. The CSS is made from Pygments itself at
+build time, so it always matches the installed Pygments.
 """
 
 from __future__ import annotations
@@ -14,18 +15,28 @@ import re
 from pathlib import Path
 
 STYLE = "xcode"
+BUILTIN = "#3F6E75"  # xcode's class colour, for built-ins (xcode gives them the keyword purple)
 BACKGROUND = "#f3f6f4"  # the shading behind code in the print and slide themes
 
 BLOCK = re.compile(r'(<div class="highlight"[^>]*>(?:<span class="filename">.*?</span>)?<pre\b[^>]*>'
                    r"(?:<span></span>)?<code\b[^>]*>)(.*?)(</code></pre>)", re.S)
 
 
+def style() -> type:
+    """The Pygments style of print and decks: `STYLE`, built-ins in `BUILTIN`."""
+    from pygments.styles import get_style_by_name
+    from pygments.token import Name
+
+    base = get_style_by_name(STYLE)
+    return type("CourseStyle", (base,), {"styles": {**base.styles, Name.Builtin: BUILTIN}})
+
+
 def pygments_css() -> str:
-    """The token colours of `STYLE` for `.highlight` code, as CSS (no backgrounds: the themes
-    shade code themselves)."""
+    """The token colours of `style()` for `.highlight` code, as CSS (no backgrounds: the
+    themes shade code themselves)."""
     from pygments.formatters import HtmlFormatter
 
-    rules = HtmlFormatter(style=STYLE).get_token_style_defs(".highlight")
+    rules = HtmlFormatter(style=style()).get_token_style_defs(".highlight")
     return f"/* Pygments style '{STYLE}', made by coursebook/highlight.py; do not edit */\n" + \
         "\n".join(rules) + "\n"
 
@@ -41,13 +52,13 @@ def write_css(folder: Path) -> Path:
 
 
 def code_lines(html: str) -> str:
-    """Each line of every code block in its own `<span class="line">`, so that print CSS can
+    """Each line of every code block in its own `<span class="code-line">`, so that print CSS can
     wrap a long line with a hanging indent and mark its continuation. Pygments closes its
     spans at every line end, so splitting at newlines keeps the markup whole; the newlines
     stay in the text (copying from the PDF gives the code as written)."""
     def lines(m: re.Match) -> str:
         body = m[2][:-1] if m[2].endswith("\n") else m[2]
-        return m[1] + "".join(f'<span class="line">{x}\n</span>' for x in body.split("\n")) + m[3]
+        return m[1] + "".join(f'<span class="code-line">{x}\n</span>' for x in body.split("\n")) + m[3]
     return BLOCK.sub(lines, html) if '<div class="highlight"' in html else html
 
 
