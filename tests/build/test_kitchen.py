@@ -280,7 +280,7 @@ def test_long_code_lines_are_not_cut_off(kitchen_site: Path) -> None:
     assert "--no-cache" in text
 
 
-RAW_TEX = re.compile(r"\\sum|\\text\{|\\\(|\\\[|\$\$")
+RAW_TEX = re.compile(r"\\[a-zA-Z]{2,}|\\\(|\\\[|\$\$")  # \sum, \ge, \(, $$: TeX shown as typed
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -369,3 +369,16 @@ def test_tables_definition_lists_footnotes_tabs_admonitions(kitchen_site: Path) 
     for expected in ("An account of everything that enters", "most cleaner production manuals",
                      "balance = mass_balance", "add a row for each stream", "Never estimate a waste stream"):
         assert expected in text, expected  # every tab is printed, not only the first
+    assert "PythonSpreadsheet" not in text  # each tab under its own label, not a row of run-together labels
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_image_layout_slide_shows_one_large_image(kitchen_site: Path, lang: str) -> None:
+    """`layout=image` is "one large image" (AUTHORING.md): at least 60 % of the slide's width or height."""
+    from pptx import Presentation
+
+    deck = Presentation(kitchen_site / lang / "slides" / "01-flows.pptx")
+    slide = deck.slides[3]  # FL-4, the image slide
+    pictures = [s for s in slide.shapes if s.shape_type == 13]
+    assert len(pictures) == 1
+    assert pictures[0].width >= 0.6 * deck.slide_width or pictures[0].height >= 0.6 * deck.slide_height
