@@ -121,15 +121,22 @@ def module_view(p: Printer, m: Module, trainer: bool) -> dict:
     activities in place, `activities` the others (printed after it)."""
     t, course = p.t, p.course
     p.group(m.id)
+    first = len(p.answers)
     flow = _flow(p, m)
     embedded = {x["activity"]["slug"] for x in flow if x["kind"] == "activity"}
+    rest = [_activity_view(p, a) for a in m.activities_in_order if a.slug not in embedded]
+    # the module's answers in the order their questions are read (embedded activities mid-text)
+    read = "".join(x["text"]["html"] if x["kind"] == "text" else x["activity"]["text"]["html"] for x in flow)
+    read += "".join(a["text"]["html"] for a in rest)
+    order = {key: i for i, key in enumerate(ANSWER_MARK.findall(read))}
+    p.answers[first:] = sorted(p.answers[first:], key=lambda a: order.get(a.key, len(order)))
     view = {
         "id": m.id, "slug": m.slug, "title": m.title, "duration": duration(m.minutes, t),
         "objectives": [p.inline(x) for x in m.meta.objectives],
         "key_points": [p.inline(x) for x in m.meta.key_points],
         "readings": [p.inline(x) for x in m.meta.readings],
         "flow": flow,
-        "activities": [_activity_view(p, a) for a in m.activities_in_order if a.slug not in embedded],
+        "activities": rest,
     }
     if trainer:
         n = m.notes

@@ -65,6 +65,8 @@ def course(tmp: Path, solutions: str | None) -> Path:
     (root / "modules" / "01-basics" / "module.md").write_text(MODULE)
     (root / "modules" / "01-basics" / "module.es.md").unlink()
     write(root, "modules/01-basics/activities/wrap-up.md", WRAP_UP)
+    warm_up = root / "modules" / "01-basics" / "activities" / "warm-up.md"
+    warm_up.write_text(warm_up.read_text() + "\n??? solution\n    Ideas such as SOLUTIONWARMUP.\n")
     notes = root / "instructor_notes" / "01-basics.md"
     notes.write_text(notes.read_text().replace("  - minutes: 30\n    do: Present [[slide:B-2]].\n",
                                                "  - minutes: 30\n    do: Present [[slide:B-2]].\n"
@@ -88,16 +90,19 @@ def test_end_moves_answers_after_the_modules_with_links_both_ways(ends: Path) ->
         answers = text.rindex("Answers")
         assert text.index("QUESTIONTEXT") < answers < text.index("SOLUTIONMODULE"), name
         assert text.index("Say what you learnt") < answers < text.index("SOLUTIONACTIVITY"), name
-        assert "Answer B.1 is at the end" in text and "Answer B.1 — Exercise on sums" in text
-        assert "Answer B.2 — Wrap-up" in text  # no heading before it: the activity's title
-        assert text.count("Back to the question") == 2
+        # numbered in reading order: the embedded warm-up comes before the module's exercise
+        assert "Answer B.1 is at the end" in text and "Answer B.2 — Exercise on sums" in text
+        assert "Answer B.1 — Warm-up" in text  # no heading before it: the activity's title
+        assert "Answer B.3 — Wrap-up" in text
+        assert text.index("Answer B.1 —") < text.index("Answer B.2 —") < text.index("Answer B.3 —")
+        assert text.count("Back to the question") == 3
     workbook = pdf_text(ends / "handouts" / "workbook.pdf")
     assert workbook.index("A case study") < workbook.rindex("Answers")  # at the very end
     from pypdf import PdfReader
 
     reader = PdfReader(str(ends / "handouts" / "01-basics.pdf"))
     targets = {str(name) for name in reader.named_destinations}
-    assert {"question-B-1", "answer-B-1", "question-B-2", "answer-B-2"} <= targets
+    assert {f"{kind}-B-{n}" for kind in ("question", "answer") for n in (1, 2, 3)} <= targets
 
 
 def test_the_guide_and_the_site_keep_solutions_in_place(ends: Path) -> None:
