@@ -97,7 +97,7 @@ class Markdown:
 
     def __init__(self, root: Path):
         names, configs = extensions(root)
-        self._md = md.Markdown(extensions=names, extension_configs=configs)
+        self._md = md.Markdown(extensions=[*names, "coursebook.sanitize"], extension_configs=configs)
 
     def html(self, text: str, solutions: Solutions | None = None) -> str:
         """HTML without trainer-only text; `solutions` (when given) drops or collects the

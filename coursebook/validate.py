@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import embed, schema
+from . import embed, sanitize, schema
 from .agenda import compute_agenda, hhmm
 from .diagnostics import Report, did_you_mean
 from .files import blank_code, check_links, has_alt, image_problem
@@ -37,7 +37,6 @@ HINTS = {
 HEADING_LINE = re.compile(r"^(#{1,6})\s+\S")
 LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(")
 VAGUE_LINKS = {"click here", "here", "link", "read more", "more", "this link", "click", "this"}
-SCRIPT = re.compile(r"<script\b", re.I)
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 
 
@@ -284,10 +283,7 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
         prose = _without_code(text)
         _check_accessibility(prose, path, first, report)
         check_maths(text, path, first, report, course.root)  # formulas the PDFs can draw
-        for m in SCRIPT.finditer(prose):
-            line = first + prose.count("\n", 0, m.start()) if first else 0
-            report.error(path, line, "raw <script> in course text",
-                         "scripts are not allowed in content; put code in theme/overrides/")
+    sanitize.check_course(course, report)  # raw HTML, attributes and links outside the allowlist
 
     for m in course.modules:
         for a in m.activities:

@@ -9,6 +9,7 @@ from .. import layout
 from ..i18n import Strings
 from ..model import Course
 from ..refs import Ref, replace_refs
+from ..sanitize import esc
 
 
 def rel(from_page: str, target: str) -> str:
@@ -39,7 +40,7 @@ def resolve(text: str, course: Course, page: str, t: Strings) -> str:
     """Markdown with every reference replaced by a link relative to `page`."""
     def link(ref: Ref) -> str:
         label, target = ref_target(course, ref, t)
-        return f"[{ref.label or label}]({rel(page, target)})"
+        return f"[{ref.label or esc(label)}]({rel(page, target)})"  # a title is text
     return replace_refs(text, link)
 
 

@@ -20,8 +20,10 @@ from ..jobs import Job
 from ..markdown import Answer, Solutions, trainer_blocks, trainer_view
 from ..model import Activity, Course, Module, Text
 from ..refs import Ref, replace_refs
+from ..sanitize import esc, esc_markdown
 from .assets import figure_label, label_figures, pdf_markdown
 from .pdf_write import build_date, write_pdf
+from .print_tabs import print_tabs
 from .site_pages import _step_clock, duration
 
 SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
@@ -49,7 +51,7 @@ class Printer:
             return ref.label or t("slide_ref", id=ref.key)
         target = {"module": c.module, "activity": c.activity, "reading": c.reading, "page": c.page}[ref.kind]
         item = target(ref.key)
-        label = ref.label or (f"{item.id}. {item.title}" if ref.kind == "module" else item.title)
+        label = ref.label or esc(f"{item.id}. {item.title}" if ref.kind == "module" else item.title)
         anchor = f"{ref.kind}-{ref.key}"
         return f"[{label}](#{anchor})" if anchor in self.anchors else label
 
@@ -65,7 +67,7 @@ class Printer:
         if self._group:
             self._group.context = context
         text = pdf_markdown(text, source, self.course, self.anchors, self.pages)  # links, figures
-        html = self.ctx.markdown.html(replace_refs(text, self._ref), self._group)
+        html = print_tabs(self.ctx.markdown.html(replace_refs(text, self._ref), self._group))
         if self._group:
             self.answers += self._group.found
             self._group.found = []
@@ -73,7 +75,7 @@ class Printer:
         return SRC.sub(lambda m: m[1] + _file_url(source.parent, m[2], self.course.lang) + m[3], html)
 
     def inline(self, text: str) -> str:
-        return self.ctx.markdown.inline(replace_refs(text, self._ref))
+        return self.ctx.markdown.inline(replace_refs(esc_markdown(text), self._ref))  # HTML as text
 
 
 def _file_url(folder: Path, src: str, lang: str = "") -> str:

@@ -18,9 +18,11 @@ import yaml
 
 from .. import layout
 from ..context import Context
-from ..markdown import ConfigDumper, mkdocs_yml, site_extensions
+from ..markdown import ConfigDumper, mkdocs_config, mkdocs_yml, site_extensions
 from ..maths import copy_katex, site_config
 from ..model import Course
+from ..sanitize import esc_html as e
+from ..sanitize import site_extension
 from . import site_offline
 from . import site_pages as pages
 from .assets import place, site_course
@@ -70,16 +72,17 @@ def write_source(course: Course, ctx: Context, docs: Path) -> None:
 
 
 def _nav(course: Course, ctx: Context) -> list:
+    """The navigation; titles escaped, since Material writes them into its HTML as they are."""
     t = ctx.strings(course)
     nav: list = [{t("home"): "index.md"}]
-    nav += [{p.title: layout.course_page(p)} for p in course.pages if p.slug != "index"]
+    nav += [{e(p.title): layout.course_page(p)} for p in course.pages if p.slug != "index"]
     nav.append({t("agenda"): "agenda.md"})
-    nav.append({t("modules"): [{f"{m.id}. {m.title}": layout.module_page(m)} for m in course.modules]})
+    nav.append({t("modules"): [{f"{m.id}. {e(m.title)}": layout.module_page(m)} for m in course.modules]})
     if course.readings:
         nav.append({t("readings_and_cases"): ["readings/index.md"] +
-                    [{p.title: layout.reading_page(p)} for p in course.readings]})
+                    [{e(p.title): layout.reading_page(p)} for p in course.readings]})
     nav.append({t("trainer_view"): [{t("preparation_checklist"): "trainer/index.md"}] +
-                [{f"{m.id}. {m.title}": layout.trainer_page(m)} for m in course.modules]})
+                [{f"{m.id}. {e(m.title)}": layout.trainer_page(m)} for m in course.modules]})
     nav.append({t("downloads"): "downloads.md"})
     if course.config.author_guide:
         nav.append({t("author_guide"): "guide/authoring.md"})
@@ -93,18 +96,21 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
     logo = c.organisation.logo
     config = {
         "INHERIT": str(mkdocs_yml(ctx.root)),
-        "site_name": c.title,
-        "site_description": c.subtitle,
-        "site_author": ", ".join(c.authors),
+        "site_name": e(c.title),  # Material writes these into its HTML as they are: escaped here
+        "site_description": e(c.subtitle),
+        "site_author": e(", ".join(c.authors)),
         "docs_dir": str(docs),
         "site_dir": str(ctx.build_dir / course.lang / "site"),
-        "copyright": " · ".join(x for x in (c.organisation.name, t("licence", licence=c.licence),
-                                             t("version", version=c.version)) if x),
+        "copyright": e(" · ".join(x for x in (c.organisation.name, t("licence", licence=c.licence),
+                                               t("version", version=c.version)) if x)),
         "theme": {"language": course.lang, "custom_dir": str(ctx.theme_file("overrides"))},
         "nav": _nav(course, ctx),
         "extra": {"polyfills": ["assets/javascripts/iframe-worker.js"], "generator": False},
         "validation": {"omitted_files": "info", "absolute_links": "info", "unrecognized_links": "info"},
     }
+    features = (mkdocs_config(ctx.root).get("theme") or {}).get("features") or []
+    if "content.tooltips" in features:  # Material writes a tooltip's text as HTML: a title would run
+        config["theme"]["features"] = [x for x in features if x != "content.tooltips"]
     if not ctx.all_outputs:  # --only: the decks or PDFs that pages link to are not built this time
         config["validation"]["not_found"] = "info"
     source = (ctx.root / logo).resolve() if logo else None  # only a file in the repository is published
@@ -117,7 +123,7 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
         for x, share in course.coverage.items():
             if share < 100:
                 names[x] += f" ({share:.0f}%)"  # how much of that edition is translated
-        config["extra"]["alternate"] = [{"name": names[x], "link": f"../{x}/index.html", "lang": x}
+        config["extra"]["alternate"] = [{"name": e(names[x]), "link": f"../{x}/index.html", "lang": x}
                                         for x in langs]
     if course.lang.split("-")[0] in RTL:
         config["theme"]["direction"] = "rtl"
@@ -125,6 +131,9 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
     extensions = site_extensions(ctx.root)
     if extensions is not None:  # the course's mkdocs.yml lacks coursebook.mdx_trainer: add it
         config["markdown_extensions"] = extensions
+    listed = site_extension(config.get("markdown_extensions") or mkdocs_config(ctx.root).get("markdown_extensions"))
+    if listed is not None:  # the course's mkdocs.yml lacks coursebook.sanitize: add it
+        config["markdown_extensions"] = listed
     return config
 
 
@@ -169,8 +178,8 @@ def build(courses: list[Course], ctx: Context, out: Path) -> None:
     target = f"{first}/index.html"
     (out / "index.html").write_text(
         f'<!doctype html><html lang="{source}"><head><meta charset="utf-8">'
-        f'<meta http-equiv="refresh" content="0; url={target}"><title>{courses[0].config.title}</title>'
-        f'</head><body><p><a href="{target}">{courses[0].config.title}</a></p></body></html>\n',
+        f'<meta http-equiv="refresh" content="0; url={target}"><title>{e(courses[0].config.title)}</title>'
+        f'</head><body><p><a href="{target}">{e(courses[0].config.title)}</a></p></body></html>\n',
         encoding="utf-8")
 
 
@@ -197,4 +206,3 @@ def _source_key(ctx: Context, work: Path) -> str:
         if path.is_file():
             h.update(str(path).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
-

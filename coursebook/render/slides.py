@@ -23,6 +23,7 @@ from ..markdown import participant
 from ..maths import copy_katex
 from ..model import Course, Module
 from ..refs import Ref, replace_refs
+from ..sanitize import esc
 from .assets import deck_markdown, deck_print, deck_web, publish
 from .pdf import RTL, _file_url, _images
 from .pdf_write import build_date
@@ -59,7 +60,7 @@ def _ref(course: Course, module: Module, t):
             return f"[{ref.label or t('slide_ref', id=ref.key)}]({target})"
         item = {"module": course.module, "activity": course.activity, "reading": course.reading,
                 "page": course.page}[ref.kind](ref.key)
-        return ref.label or (item.title if item else ref.key)
+        return ref.label or esc(item.title if item else ref.key)
     return render
 
 

@@ -142,7 +142,7 @@ ERRORS = [
     ("image-corrupt", lambda root: [(root / "modules/01-basics/chart.png").write_bytes(b"\x89PNG broken"),
                                     image("chart.png")(root)], [(MOD, 18, "image 'chart.png' cannot be read")]),
     ("raw-script", edit(MOD, "More participant text.", "<script>alert(1)</script>"),
-     [(MOD, 18, "raw <script>")]),
+     [(MOD, 18, "raw HTML <script> is not allowed")]),
     # trust: nothing from outside the repository is read, published, or used as a path
     ("language-code-path", edit(COURSE, "languages: [es]", 'languages: [es, "../../x"]'),
      [(COURSE, 6, "../../x")]),
@@ -312,5 +312,60 @@ def test_bad_figure_or_link(mini: Path, case: str, breaks, expected, capsys: pyt
 
 @pytest.mark.parametrize("case,change", FIGURES_LEGAL, ids=[c[0] for c in FIGURES_LEGAL])
 def test_legal_figure_or_link(mini: Path, case: str, change, capsys: pytest.CaptureFixture) -> None:
+    change(mini)
+    assert main(["check", "--root", str(mini), "--strict"]) == 0, capsys.readouterr().err
+
+
+# ---- no markup injection: raw HTML outside the allowlist (coursebook/sanitize.py) ----
+
+def text(new: str) -> Callable[[Path], None]:
+    return edit(MOD, "More participant text.", new)
+
+
+INJECTION_ERRORS = [
+    ("html-iframe", text('<iframe src="https://example.org"></iframe>'), [(MOD, 18, "raw HTML <iframe> is not allowed")]),
+    ("html-onerror", text('<span class="x" onmouseover="alert(1)">x</span>'), [(MOD, 18, "attribute onmouseover")]),
+    ("html-style-attribute", text('<span style="color:red">x</span>'), [(MOD, 18, "attribute style on <span>")]),
+    ("html-javascript-link", text("[click](javascript:alert(1))"), [(MOD, 18, "javascript: link is not allowed")]),
+    ("html-javascript-disguised", text('<a href="JaVa&#115;cript:alert(1)">x</a>'), [(MOD, 18, "javascript: link")]),
+    ("html-javascript-reference", text("[click][j]\n\n[j]: javascript:alert(1)"), [(MOD, 20, "javascript: link")]),
+    ("html-data-link", text("[x](data:text/html;base64,PHNjcmlwdD4=)"), [(MOD, 18, "data: link is not allowed")]),
+    ("html-attr-list-handler", text('A paragraph.\n{: onclick="alert(1)" }'), [(MOD, 19, "attribute onclick")]),
+    ("html-in-activity", edit(ACT, "2. Write three ideas.", "2. <object data=\"x.swf\"></object>"),
+     [(ACT, 10, "raw HTML <object> is not allowed")]),
+    ("html-in-trainer-notes", edit(NOTES, "Keep the pace brisk.", "<form><input name=q></form>"),
+     [(NOTES, 13, "raw HTML <form>"), (NOTES, 13, "raw HTML <input>")]),
+    ("html-in-speaker-notes", edit(DECK, "Notes two.", "<embed src=x>"), [(DECK, 17, "raw HTML <embed>")]),
+    ("html-objective-link", edit(MOD, "objectives: [Understand the basics]",
+                                 "objectives: ['[Understand](javascript:alert(1))']"),
+     [(MOD, 5, "javascript: link is not allowed")]),
+]
+
+INJECTION_LEGAL = [
+    ("html-allowed", text('<details><summary>More</summary>\n\nText with H<sub>2</sub>O, x<sup>2</sup>, '
+                          '<kbd>Ctrl</kbd>, <mark>m</mark>, <abbr title="Cleaner production">CP</abbr>.\n\n</details>\n\n'
+                          '<div class="note" markdown="1" lang="es" dir="ltr">\n\n*Nota*\n\n</div>\n\n'
+                          '<table><tr><th scope="col">a</th></tr><tr><td>1<br>2</td></tr></table>\n\n'
+                          '[site](https://example.org "Example") and [mail](mailto:a@example.org)')),
+    ("html-shown-as-code", text("`<iframe onload=x>` and\n\n~~~html\n<script>alert(1)</script>\n~~~\n\n"
+                                "- In a list:\n\n    ```\n    <a href=\"javascript:x\">x</a>\n    ```")),
+    ("html-in-metadata-is-text", edit(MOD, "title: Basics", "title: 'Basics <script>alert(1)</script>'")),
+    ("maths-with-less-than", text("If $a<b$ and $c>d$ then $$x<y$$")),
+]
+
+
+@pytest.mark.parametrize("case,breaks,expected", INJECTION_ERRORS, ids=[c[0] for c in INJECTION_ERRORS])
+def test_markup_injection_is_refused(mini: Path, case: str, breaks, expected, capsys: pytest.CaptureFixture) -> None:
+    breaks(mini)
+    assert main(["check", "--root", str(mini)]) == 1
+    err = capsys.readouterr().err
+    for file, line, message in expected:
+        where = f"{file}:{line}: error: "
+        assert any(x.startswith(where) and message in x for x in err.splitlines()), (where, message, err)
+    assert len([x for x in err.splitlines() if ": error: " in x]) == len(expected), err
+
+
+@pytest.mark.parametrize("case,change", INJECTION_LEGAL, ids=[c[0] for c in INJECTION_LEGAL])
+def test_allowed_html_passes(mini: Path, case: str, change, capsys: pytest.CaptureFixture) -> None:
     change(mini)
     assert main(["check", "--root", str(mini), "--strict"]) == 0, capsys.readouterr().err
