@@ -342,8 +342,9 @@ def write_course(lesson: Path, out: Path, config: dict, episodes: list[Episode],
         notes = {"preparation_minutes": 10 if number > 1 else 30,
                  "materials": ["Projector", "A second screen for the instructor notes"],
                  "steps": steps}
-        body = (f"These notes come from the lesson's instructor notes "
-                f"({ep.instructor_blocks} instructor block(s) stay in place on the trainer page).\n")
+        body = ("The instructor notes written inside this episode are kept as trainer-only text"
+                f" ({ep.instructor_blocks} of them).\n" if ep.instructor_blocks else
+                "The episode has no instructor notes of its own.\n")
         if number == 1:
             body += "\n" + general
         (out / "instructor_notes" / f"{slug}.md").write_text(page(notes, "\n" + body), encoding="utf-8")
