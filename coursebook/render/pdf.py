@@ -23,6 +23,7 @@ from ..refs import Ref, replace_refs
 from ..sanitize import esc, esc_markdown
 from .assets import figure_label, label_figures, pdf_markdown
 from .pdf_write import build_date, write_pdf
+from .print_tabs import print_tabs
 from .site_pages import _step_clock, duration
 
 SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
@@ -66,7 +67,7 @@ class Printer:
         if self._group:
             self._group.context = context
         text = pdf_markdown(text, source, self.course, self.anchors, self.pages)  # links, figures
-        html = self.ctx.markdown.html(replace_refs(text, self._ref), self._group)
+        html = print_tabs(self.ctx.markdown.html(replace_refs(text, self._ref), self._group))
         if self._group:
             self.answers += self._group.found
             self._group.found = []
