@@ -98,7 +98,10 @@ def staging(root: Path, target: Path) -> Iterator[Path]:
         if _made_by_us(old):
             shutil.rmtree(old, ignore_errors=True)
         else:
-            old.rmdir()  # the empty folder that was there before the first build
+            try:
+                old.rmdir()  # the empty folder that was there before the first build
+            except OSError:
+                pass  # something was put in it meanwhile: left there, and reported next time
 
 
 def build_dir(root: Path) -> Path:
