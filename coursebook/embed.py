@@ -100,6 +100,14 @@ def check(course: Course, report: Report) -> None:
                 report.error(m.path, line, f"[[embed:{slug}]]: module {m.id} has no activity '{slug}'",
                              did_you_mean(slug, sorted(own)))
             seen.setdefault(slug, line)
+        if m.src is not None and m.path != m.src.path:  # a translation: same activities, same order
+            mine = split(m.body, own)[1]
+            source = split(m.src.body, own)[1]
+            if mine != source:
+                report.warning(m.path, m.body_line, f"this translation embeds {mine or 'no activity'}, "
+                               f"its source {source or 'none'}",
+                               "embed the same activities in the same order as the source text "
+                               "(the agenda follows the source)")
         for i, line_text in enumerate(m.body.split("\n")):
             if i not in placed and _has_embed(line_text):
                 report.error(m.path, m.body_line + i, "[[embed:…]] must be a paragraph of its own",

@@ -185,3 +185,17 @@ def test_bad_embeds_are_errors_at_their_line(tmp_path: Path) -> None:
                    (10, "[[embed:nothing-like-it]]: module M has no activity 'nothing-like-it'"),
                    (14, "activity 'closing' is embedded twice (first at line 12)"),
                    (16, "[[embed:…]] must be a paragraph of its own")]
+
+
+def test_a_translation_that_embeds_differently_is_a_warning(tmp_path: Path) -> None:
+    root = course(tmp_path, None)
+    write(root, "modules/01-basics/module.es.md", """
+        ---
+        title: Lo básico
+        ---
+        Texto sin actividades incrustadas.
+        """)
+    with pytest.raises(CourseError) as err:
+        load_courses(Options(root, strict=True))
+    got = [(d.level, d.line, d.message) for d in err.value.diagnostics if str(d.file).endswith("module.es.md")]
+    assert got == [("warning", 4, "this translation embeds no activity, its source ['warm-up']")]
