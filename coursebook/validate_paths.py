@@ -105,29 +105,49 @@ def where_used(root: Path, resource: str) -> tuple[Path, int] | None:
                 continue
             text = path.read_text(encoding="utf-8", errors="replace")
             for number, line in enumerate(text.splitlines(), 1):
-                for token in re.findall(r"""[^\s"'()<>\[\]]*""" + re.escape(name), line):
+                for token in re.findall(r"""[^\s"'()<>\[\]=]*""" + re.escape(name), line):
                     if resource in (token, str((path.parent / token).resolve()),
                                     str((root / token).resolve())):
                         return path, number
     return None
 
 
+# raw HTML that makes a renderer fetch a file (WeasyPrint for PDFs), in any quoting
+MEDIA_TAG = re.compile(r"<(?:img|source|video|audio|object|embed|iframe|image|use|input|link|track)\b[^>]*>",
+                       re.I)
+FETCHED = re.compile(r"""\s(?:src|data|poster|href|xlink:href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+
+
+def _sources(text: str) -> list[tuple[int, str, bool]]:
+    """(0-based line, path, is an image) of everything in a text that names a file: links,
+    images, reference definitions, and what raw HTML tags fetch."""
+    from .files import blank_code, links
+
+    found = [(link.line, link.href, link.image) for link in links(text)
+             if link.form != "raw" and not (link.form == "inline" and link.image)]  # those: _check_image
+    prose = blank_code(text)
+    for tag in MEDIA_TAG.finditer(prose):
+        for attr in FETCHED.finditer(tag[0]):
+            value = next(x for x in attr.groups() if x is not None)
+            found.append((prose.count("\n", 0, tag.start() + attr.start()), value, True))
+    return found
+
+
 def check_paths(course: Course, path: Path, first: int, text: str, report: Report) -> None:
     """Paths in one text that `validate._check_image` does not see must stay in the repository:
-    raw `<img src>`, reference definitions (`[ref]: path`, also behind `![alt][ref]`) and links
-    to data files. What they name would otherwise be read and published, or fetched."""
-    from .files import SCHEME, links, target
+    raw HTML (`<img src>`, quoted or not), reference definitions (`[ref]: path`, also behind
+    `![alt][ref]`) and links to data files. What they name would otherwise be read and
+    published, or fetched."""
+    from .files import SCHEME, target
 
-    for link in links(text):
-        if link.form == "inline" and link.image:
-            continue  # validate._check_image
-        line = first + link.line if first else 0
-        where = target(link.href, path, course.root)
+    for offset, href, image in _sources(text):
+        line = first + offset if first else 0
+        where = target(href, path, course.root)
         if where.kind == "outside":
-            report.error(path, line, f"'{link.href}' is outside the repository",
+            report.error(path, line, f"'{href}' is outside the repository",
                          "keep the file inside the course repository and give a path relative to this file")
-        elif link.image and SCHEME.match(link.href):
-            report.error(path, line, f"remote image '{link.href}'",
+        elif image and SCHEME.match(href) and not href.startswith("data:"):
+            report.error(path, line, f"remote image '{href}'",
                          "outputs must work offline: save the image in the repository and link the file")
-        elif link.image and where.kind == "missing":
-            report.error(path, line, f"image '{link.href}' not found", "give a path relative to this file")
+        elif image and where.kind == "missing":
+            report.error(path, line, f"image '{href}' not found", "give a path relative to this file")

@@ -160,6 +160,8 @@ ERRORS = [
      [("course/readings/gone.md", 0, "which does not exist")]),
     ("raw-img-outside", edit(MOD, "More participant text.", '<img src="/etc/passwd" alt="Passwords">'),
      [(MOD, 18, "'/etc/passwd' is outside the repository")]),
+    ("raw-img-unquoted-outside", edit(MOD, "More participant text.", "<img alt=Passwords src = /etc/passwd>"),
+     [(MOD, 18, "'/etc/passwd' is outside the repository")]),
     ("reference-image-outside", edit(MOD, "More participant text.",
                                      "![The file][pw]\n\n[pw]: /etc/passwd"),
      [(MOD, 20, "'/etc/passwd' is outside the repository")]),
