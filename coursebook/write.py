@@ -57,13 +57,15 @@ def check_output(root: Path, out: Path) -> Path:
         if rel.parts[0] == ".build" and len(rel.parts) == 1:
             raise OutputError(f"refusing to write the output into {shown}: it is the render cache "
                               "— choose another --out, e.g. site")
-    if target.exists() and not (_made_by_us(target) or _is_empty_dir(target)):
+    cache = root / ".build"  # coursebook's own (`--clean` empties it): what lies in it is ours
+    in_cache = target.is_relative_to(cache) and target != cache and not cache.is_symlink()
+    if target.exists() and not (_made_by_us(target) or _is_empty_dir(target) or in_cache and target.is_dir()):
         what = "is not a folder" if not target.is_dir() else "was not made by coursebook"
         raise OutputError(f"refusing to replace {shown}: it {what} (no {MARKER} file in it) and "
                           "the build replaces the whole folder — choose another --out, or delete "
                           "it yourself if you no longer need it")
     for leftover in _leftovers(target):
-        if leftover.exists() and not _made_by_us(leftover):
+        if leftover.exists() and not (_made_by_us(leftover) or in_cache):
             raise OutputError(f"refusing to delete {leftover}: it is in the way of the build but was "
                               f"not made by coursebook (no {MARKER} file in it) — move or delete it "
                               "yourself")
@@ -82,7 +84,7 @@ def staging(root: Path, target: Path) -> Iterator[Path]:
     stage, old = _leftovers(target)
     for leftover in (stage, old):
         if leftover.exists():
-            shutil.rmtree(leftover)  # marked: a build interrupted before its swap
+            shutil.rmtree(leftover)  # marked (or in .build/): a build interrupted before its swap
     stage.mkdir(parents=True)
     (stage / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     try:
@@ -95,7 +97,7 @@ def staging(root: Path, target: Path) -> Iterator[Path]:
         target.rename(old)
     stage.rename(target)
     if old.exists():
-        if _made_by_us(old):
+        if _made_by_us(old) or old.resolve().is_relative_to(root.resolve() / ".build"):
             shutil.rmtree(old, ignore_errors=True)
         else:
             try:

@@ -93,6 +93,14 @@ def test_leftovers_are_deleted_only_when_coursebook_made_them(repo: Path, tmp_pa
     assert main(["--root", str(repo), "--out", str(empty), "--only", "site", "-q", "--lang", "en"]) == 0
 
 
+def test_what_lies_in_the_build_cache_is_coursebooks_own(repo: Path) -> None:
+    preview = repo / ".build" / "preview"  # serve's output, e.g. from before the marker existed
+    preview.mkdir(parents=True)
+    (preview / "index.html").write_text("an older preview")
+    assert main(["--root", str(repo), "--out", str(preview), "--only", "site", "--lang", "en", "-q"]) == 0
+    assert (preview / MARKER).is_file() and "older" not in (preview / "index.html").read_text()
+
+
 def test_build_cache_must_be_the_repositorys_own_folder(repo: Path, tmp_path: Path, capsys) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
