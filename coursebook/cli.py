@@ -162,7 +162,7 @@ def _scaffold(args: argparse.Namespace) -> int:
             usage = '"Title"' if args.kind == "module" else 'MODULE "Title"'
             print(f"coursebook: new {args.kind} takes {usage}", file=sys.stderr)
             return 2
-    except (ValueError, FileExistsError) as exc:
+    except (ValueError, OSError) as exc:  # also a read-only file, or one that exists already
         print(f"coursebook: {exc}", file=sys.stderr)
         return 1
     for path in made:
