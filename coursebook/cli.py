@@ -206,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"coursebook: {exc}", file=sys.stderr)
         return 2
     except RenderError as exc:  # a PDF or deck could not be made, e.g. it asked for a file outside
+        if verbosity >= 2 and not exc.resource:
+            raise  # a renderer crashed: -v shows where
         print_diagnostics([_render_diagnostic(options.root, exc)])
         print("build failed; the previous output was left as it was", file=sys.stderr)
         return 1
