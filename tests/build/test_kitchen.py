@@ -40,7 +40,7 @@ LANGS = ["en", "es"]
 MODULES = ["01-flows", "02-data", "03-long"]
 IMG = (("img", "src"),)
 # every trainer-only marker of the fixture, by where it sits in the source
-MARKERS = ["toplevel", "collapsed", "in-list", "in-note", "in-solution", "in-tab", "in-activity",
+MARKERS = ["toplevel", "collapsed", "expanded", "in-list", "in-note", "in-solution", "in-tab", "in-activity",
            "notes-file", "step"]
 ELSEWHERE = ["in-reading", "in-slide"]  # not part of a module page: the trainer's guide or a trainer page
 
@@ -236,6 +236,28 @@ def test_solutions_collapsed_in_site_and_at_the_end_of_handouts(kitchen_site: Pa
     assert text.index("30 t, or 15 %") > text.index("Answers")
     guide = re.sub(r"\s+", " ", pdf_text(kitchen_site / "en" / "handouts" / "trainers-guide.pdf"))
     assert "30 t, or 15 %" in guide and "Line A balances" in guide
+
+
+@pytest.mark.parametrize("where", ["omit", "inline"])
+def test_solutions_omitted_or_inline_in_participant_pdfs(tmp_path: Path, where: str) -> None:
+    import shutil
+
+    from coursebook.build import build
+
+    root = tmp_path / "kitchen"
+    shutil.copytree(KITCHEN, root)
+    config = root / "course" / "course.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("solutions: end", f"solutions: {where}"),
+                      encoding="utf-8")
+    build(Options(root, languages=["en"], outputs=("pdf",), verbosity=0))
+    handouts = root / "site" / "en" / "handouts"
+    text = re.sub(r"\s+", " ", pdf_text(handouts / "01-flows.pdf"))
+    workbook = re.sub(r"\s+", " ", pdf_text(handouts / "workbook.pdf"))
+    if where == "omit":
+        assert "30 t, or 15 %" not in text and "Line A balances" not in workbook
+    else:
+        assert between(text, "How much is lost?", "30 t, or 15 %", "Exercise 2")
+    assert "30 t, or 15 %" in re.sub(r"\s+", " ", pdf_text(handouts / "trainers-guide.pdf"))
 
 
 @pytest.mark.parametrize("lang", LANGS)
