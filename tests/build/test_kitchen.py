@@ -272,6 +272,14 @@ def test_embedded_activity_is_in_place(kitchen_site: Path, lang: str) -> None:
     assert between(pdf, before, instructions, after)
 
 
+def test_agenda_follows_the_embedded_activity(kitchen_site: Path) -> None:
+    """The talk is split around the embedded activity; the other activity still comes last."""
+    text = page_text(kitchen_site / "en" / "agenda.html")
+    first = text.index("FL. Material flows")
+    embedded = text.index("Map the flow")
+    assert first < embedded < text.index("FL. Material flows", embedded) < text.index("Wrap-up round")
+
+
 # ---- code and maths ----
 
 @pytest.mark.parametrize("lang", LANGS)
