@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from weasyprint import CSS, HTML
+from weasyprint.formatting_structure.boxes import LineBox
 from weasyprint.urls import FatalURLFetchingError
 
 from ..diagnostics import Report
@@ -34,15 +35,16 @@ def _slides(document) -> dict[str, list]:
 
 
 def _bottom(box) -> float:
-    """The lowest border edge of the box's in-flow content (absolutely placed boxes, like
-    the slide number, left out)."""
+    """The lowest edge of the box's in-flow content: its lines and blocks (absolutely placed
+    boxes, like the slide number, left out; a glyph's ascent above its line box, too)."""
     low = 0.0
     for child in getattr(box, "children", []):
         if getattr(child, "style", None) is not None and child.style["position"] in ("absolute", "fixed"):
             continue
-        if hasattr(child, "border_box_y") and child.height != "auto":
-            low = max(low, child.border_box_y() + child.border_height())
-        low = max(low, _bottom(child))
+        if isinstance(child, LineBox):
+            low = max(low, child.position_y + child.height)
+        elif hasattr(child, "border_box_y"):
+            low = max(low, child.border_box_y() + child.border_height(), _bottom(child))
     return low
 
 

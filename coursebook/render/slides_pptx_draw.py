@@ -18,7 +18,7 @@ from pptx.util import Emu, Inches, Pt
 from .slides_pptx_text import Block, Code, Para, Picture, Run, Table, Text
 
 GAP = int(Inches(0.15))
-MIN_SCALE = 0.5
+MIN_SCALE = 0.3  # the build has warned (the slide PDF measures it): fit rather than spill
 WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]")
 TOKENS = {"k": ("0F4A33", True, False), "s": ("B3541E", False, False), "c": ("5B6B63", False, True),
           "m": ("1B6B4A", False, False), "nf": ("1D4F91", False, False), "nc": ("1D4F91", True, False),

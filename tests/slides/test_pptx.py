@@ -30,7 +30,7 @@ DELIMS = re.compile(r"\\\(|\\\)|\\\[|\\\]")
 
 
 def norm(text: str) -> str:
-    return " ".join(DELIMS.sub(" ", text).split())
+    return " ".join(DELIMS.sub("", text).split())
 
 
 def html_blocks(section) -> list[str]:
