@@ -13,6 +13,8 @@ LAYOUTS = ("default", "two-column", "section", "image", "title")
 OPTIONS = re.compile(r"^\s*<!--\s*slide:(.*?)-->\s*$")
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
+OPTION_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # lands in HTML ids and classes
+MAX_SLIDES = 500  # per deck (AUTHORING.md, "Limits")
 
 
 @dataclass
@@ -41,14 +43,41 @@ def _chunks(body: str, first_line: int) -> list[tuple[int, list[str]]]:
             chunks.append((first_line + i + 1, []))
         else:
             chunks[-1][1].append(line)
-    return [(ln, lines) for ln, lines in chunks if any(x.strip() for x in lines)]
+    while chunks and not any(x.strip() for x in chunks[-1][1]):
+        chunks.pop()  # a '---' at the end of the file is no slide
+    if chunks and not any(x.strip() for x in chunks[0][1]):
+        chunks.pop(0)  # nor a '---' at its start
+    return chunks
+
+
+def _empty(path: Path, line: int, n: int, text: list[str], notes: list[str], report: Report) -> bool:
+    """Report a slide with nothing to show. It is left out, so that the ids of the slides
+    after it stay the ones the author counted (`[[slide:VI-3]]`, translated decks)."""
+    if any(x.strip() for x in text):
+        return False
+    if n == 2 and notes:
+        report.error(path, line, "speaker notes before the first slide",
+                     "put 'Note:' and the notes after the slide's content")
+    elif notes:
+        report.error(path, line, "a slide with speaker notes only",
+                     "give the slide content, or move the notes to the slide before it")
+    else:
+        report.error(path, line, "an empty slide ('---' follows '---')",
+                     "remove one of the '---' lines, or give the slide content")
+    return True
 
 
 def parse_deck(body: str, first_line: int, module_id: str, path: Path,
                report: Report) -> list[Slide]:
     """The written slides of a deck, numbered from 2 (the title slide is number 1)."""
-    slides = []
-    for n, (line, lines) in enumerate(_chunks(body, first_line), start=2):
+    slides: list[Slide] = []
+    chunks = _chunks(body, first_line)
+    if len(chunks) > MAX_SLIDES:
+        report.error(path, chunks[MAX_SLIDES][0], f"the deck has {len(chunks)} slides; the limit is "
+                     f"{MAX_SLIDES}", "split the module, or its deck, into smaller ones")
+        chunks = chunks[:MAX_SLIDES]
+    for line, lines in chunks:
+        n = len(slides) + 2
         while lines and not lines[0].strip():
             lines.pop(0)
             line += 1
@@ -61,7 +90,12 @@ def parse_deck(body: str, first_line: int, module_id: str, path: Path,
                     report.error(path, line, f"unknown slide option '{item}'",
                                  "write <!-- slide: id=VI-roles layout=two-column -->")
                     continue
-                options[key] = value.strip("\"'")
+                value = value.strip("\"'")
+                if not OPTION_VALUE.match(value):
+                    report.error(path, line, f"slide option {key}={value!r} is not allowed",
+                                 "use letters, digits, '-' and '_' only, e.g. id=VI-roles")
+                    continue
+                options[key] = value
             lines = lines[1:]
         layout = options.get("layout", "default")
         if layout not in LAYOUTS:
@@ -75,6 +109,8 @@ def parse_deck(body: str, first_line: int, module_id: str, path: Path,
                 target = notes
                 continue
             target.append(x)
+        if _empty(path, line, n, text, notes, report):
+            continue
         title = next((HEADING.match(x)[1] for x in text if HEADING.match(x)), "")
         slides.append(Slide(
             id=options.get("id") or f"{module_id}-{n}", title=title,

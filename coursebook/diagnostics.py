@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -24,14 +25,45 @@ class Diagnostic:
         return f"{text} — {self.hint}" if self.hint else text
 
 
+MAX_PER_FILE = 200  # distinct errors (and warnings) shown per file; the rest are counted
+
+
 @dataclass
 class Report:
-    """Collects diagnostics; paths are shown relative to the project root."""
+    """Collects diagnostics; paths are shown relative to the project root. A file with a
+    runaway number of problems (thousands of broken references) shows the first
+    MAX_PER_FILE of each level and a count, so one file cannot drown the rest or take minutes."""
 
     root: Path
     items: list[Diagnostic] = field(default_factory=list)
+    _shown: dict[tuple[str, str], set] = field(default_factory=dict, repr=False, compare=False)
+    _rels: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def _rel(self, path: Path | str) -> str:
+        key = str(path)
+        if key not in self._rels:
+            self._rels[key] = self._relative(path)
+        return self._rels[key]
+
+    def _add(self, path: Path | str, line: int, level: str, message: str, hint: str) -> None:
+        d = Diagnostic(self._rel(path), line, level, message, hint)
+        shown = self._shown.setdefault((d.file, level), set())
+        if d not in shown and len(shown) >= MAX_PER_FILE:
+            if len(shown) == MAX_PER_FILE:
+                self.items.append(Diagnostic(d.file, 0, level, f"more than {MAX_PER_FILE} "
+                                             f"{level}s in this file; the rest are not shown",
+                                             "fix these and run check again"))
+                shown.add(None)  # the count is said once
+            return
+        shown.add(d)
+        self.items.append(d)
+
+    def full(self, path: Path | str, level: str = "error") -> bool:
+        """True once `path` has shown all the problems of `level` it may, and said that there
+        are more: checks can stop."""
+        return len(self._shown.get((self._rel(path), level), ())) > MAX_PER_FILE
+
+    def _relative(self, path: Path | str) -> str:
         p = Path(path)
         # a symbolic link is named by its own path, not its target's
         full = p.parent.resolve() / p.name if p.name not in ("", ".", "..") else p.resolve()
@@ -41,10 +73,10 @@ class Report:
             return p.as_posix()
 
     def error(self, path: Path | str, line: int, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(self._rel(path), line, "error", message, hint))
+        self._add(path, line, "error", message, hint)
 
     def warning(self, path: Path | str, line: int, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(self._rel(path), line, "warning", message, hint))
+        self._add(path, line, "warning", message, hint)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -71,7 +103,11 @@ class CourseError(Exception):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A 'did you mean …?' hint for a misspelt key or id, or a list of valid choices."""
-    choices = sorted(set(choices))
+    return _did_you_mean(word, tuple(sorted(set(choices))))
+
+
+@lru_cache(maxsize=1024)  # the same broken reference, written many times, is compared once
+def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"

@@ -3,19 +3,71 @@
 
 from __future__ import annotations
 
+import string
 from functools import cache
 from pathlib import Path
 
-import yaml
+from .diagnostics import Report
+from .load import ENGINE_THEME, read_yaml, theme_dirs
 
-from .load import theme_dirs
+TEXT = str | int | float  # a value that is a string once written out
 
 
 @cache
 def _catalogue(path: Path) -> dict[str, str]:
+    """The strings of one catalogue; one that cannot be read counts as empty (`check`
+    reports it, with its line, through `check_catalogues`)."""
     if not path.is_file():
         return {}
-    return {str(k): str(v) for k, v in (yaml.safe_load(path.read_text("utf-8")) or {}).items()}
+    sf = read_yaml(path, Report(path.parent))  # bounded, and no aliases: never a runaway parse
+    if sf is None or sf.broken:
+        return {}
+    return {str(k): str(v) for k, v in sf.meta.items() if isinstance(v, TEXT)}
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{names}` a string fills in; ValueError for a stray brace or a positional `{}`."""
+    names = set()
+    for _, name, _, _ in string.Formatter().parse(text):
+        if name is None:
+            continue
+        root = name.split(".")[0].split("[")[0]
+        if not root or root.isdigit():
+            raise ValueError("a placeholder needs a name, such as {n}")
+        names.add(root)
+    return names
+
+
+def check_catalogues(root: Path, report: Report) -> None:
+    """Every `theme/i18n/*.yml` the course can use: readable YAML, text values, and only the
+    placeholders the engine fills in — those of the same key in the engine's English catalogue
+    (a `{num}` where the code passes `n` would fail the build when the page is made)."""
+    english = _catalogue(ENGINE_THEME / "i18n" / "en.yml")
+    for folder in theme_dirs(root):
+        if not folder.is_relative_to(root.resolve()):
+            continue  # the engine's own catalogues, checked by its tests
+        for path in sorted((folder / "i18n").glob("*.yml")):
+            sf = read_yaml(path, report)
+            if sf is None or sf.broken:
+                continue
+            for key, value in sf.meta.items():
+                line = sf.line_of(key)
+                if not isinstance(value, TEXT):
+                    report.error(path, line, f"'{key}' must be text", "write 'key: text' on one line")
+                    continue
+                try:
+                    used = placeholders(str(value))
+                except ValueError as exc:
+                    report.error(path, line, f"'{key}': {exc}",
+                                 "write {{ and }} for a brace that is not a placeholder")
+                    continue
+                allowed = placeholders(english[key]) if key in english else used
+                unknown = sorted(used - allowed)
+                if unknown:
+                    report.error(path, line, f"'{key}': unknown placeholder "
+                                 + ", ".join("{" + x + "}" for x in unknown),
+                                 "this string may use " + ", ".join("{" + x + "}" for x in sorted(allowed))
+                                 if allowed else "this string takes no placeholders")
 
 
 class Strings:

@@ -70,8 +70,16 @@ class Sources:
     failed: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) that did not load
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Safe YAML loader that also reports duplicate keys."""
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML loader (libyaml's when installed: a large file parses in a blink); the
+    duplicate keys are found by `_walk`."""
+
+
+# Limits that keep `check` to seconds whatever the input (AUTHORING.md, "Limits").
+MAX_FILE_BYTES = 5 * 1024 * 1024  # one Markdown or YAML file
+MAX_FILE_LINES = 20_000  # a 400-page book; checks look at every line
+MAX_YAML_CHARS = 512 * 1024  # one front matter, course.yml or catalogue
+MAX_YAML_DEPTH = 32  # nested lists and mappings
 
 
 ENGINE_THEME = Path(__file__).resolve().parent.parent / "theme"
@@ -99,6 +107,11 @@ def read_text(path: Path, report: Report) -> str | None:
         report.error(path, 0, problem, "copy the file into the repository instead, or remove the link")
         return None
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            report.error(path, 0, f"the file is {size / 2**20:.1f} MB; the limit is "
+                         f"{MAX_FILE_BYTES // 2**20} MB", "split it into several files")
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         report.error(path, 0, f"cannot read the file: {exc.strerror}", "check its permissions")
@@ -112,7 +125,12 @@ def read_text(path: Path, report: Report) -> str | None:
         report.error(path, line, f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
                      "save it as UTF-8 in your editor")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.count("\n") >= MAX_FILE_LINES:
+        report.error(path, MAX_FILE_LINES, f"the file has more than {MAX_FILE_LINES:,} lines",
+                     "split it into several files")
+        return None
+    return text
 
 
 def _walk(node: yaml.Node, prefix: tuple, lines: dict[tuple, int], offset: int,
@@ -133,22 +151,59 @@ def _walk(node: yaml.Node, prefix: tuple, lines: dict[tuple, int], offset: int,
             _walk(item, prefix + (i,), lines, offset, path, report)
 
 
-def parse_yaml(text: str, path: Path, offset: int, report: Report) -> tuple[dict, dict]:
+def _refuse(text: str, path: Path, offset: int, report: Report) -> bool:
+    """Scan the YAML events (cheap, nothing is built) for what would make building the
+    values explode: anchors and aliases (a few lines of `*a` can stand for a billion values,
+    or for themselves) and deep nesting. Report the first; True when the text is refused."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_LineLoader):
+        line = event.start_mark.line + 1 + offset
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            report.error(path, line, "anchors and aliases (&name, *name) are not allowed",
+                         "write the value out where it is used")
+            return True
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                report.error(path, line, f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep",
+                             "flatten it; course metadata needs a few levels at most")
+                return True
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return False
+
+
+def parse_yaml(text: str, path: Path, offset: int, report: Report,
+               loader: type[yaml.SafeLoader] | None = None) -> tuple[dict, dict]:
     """Parse a YAML mapping; return (values, line of each key path). `offset` is the
     number of file lines before `text`, so lines point into the real file."""
     lines: dict[tuple, int] = {(): max(offset, 1)}  # the '---' line, or line 1
+    if len(text) > MAX_YAML_CHARS:
+        report.error(path, offset + 1, f"the YAML metadata has {len(text) // 1024} KB; the limit "
+                     f"is {MAX_YAML_CHARS // 1024} KB", "keep long text in the Markdown body")
+        return {}, lines
     try:
-        node = yaml.compose(text, Loader=_LineLoader)
+        if _refuse(text, path, offset, report):
+            return {}, lines
+        parser = (loader or _LineLoader)(text)
+        try:
+            node = parser.get_single_node()
+            data = parser.construct_document(node) if node is not None else None
+        finally:
+            parser.dispose()
         if node is None:
             return {}, lines
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         in_flow = "flow" in (exc.context or "")  # an unclosed [ or {: point at where it opened
         mark = (exc.context_mark if in_flow else None) or exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else offset + 1
         problem = exc.problem or str(exc)
         report.error(path, line, f"invalid YAML: {problem}",
-                     "check indentation, and quote values containing ': ' or '#'")
+                     "check the '!tag' and the name it gives" if isinstance(exc, yaml.constructor.ConstructorError)
+                     else "check indentation, and quote values containing ': ' or '#'")
+        return {}, lines
+    except yaml.YAMLError as exc:  # libyaml's reader: a control character, say
+        report.error(path, offset + 1, f"invalid YAML: {exc}", "remove the character")
         return {}, lines
     if not isinstance(data, dict):
         report.error(path, offset + 1, "the metadata must be a mapping of keys to values",
@@ -199,6 +254,7 @@ def _group(paths: list[Path], reader, languages: set[str], report: Report,
     """Group files into sources and their translations, by stem; note unreadable stems."""
     sources: dict[str, SourceFile] = {}
     translations: dict[str, dict[str, SourceFile]] = {}
+    unread: set[str] = set()  # sources that exist but could not be read (already reported)
     for path in sorted(paths):
         stem, lang = split_lang(path)
         if lang is not None and lang not in languages:
@@ -209,6 +265,8 @@ def _group(paths: list[Path], reader, languages: set[str], report: Report,
         if sf is None:
             if failed is not None:
                 failed.add(stem)
+            if lang is None:
+                unread.add(stem)
             continue
         if lang is None:
             sources[stem] = sf
@@ -218,7 +276,7 @@ def _group(paths: list[Path], reader, languages: set[str], report: Report,
     for stem, sf in sources.items():
         out[stem] = Localized(sf, translations.pop(stem, {}))
     for stem, by_lang in translations.items():
-        for sf in by_lang.values():
+        for sf in by_lang.values() if stem not in unread else ():  # else: not a follow-on error
             report.error(sf.path, 0, f"translation without a source file '{stem}'",
                          f"create {stem}{sf.path.suffix} in the source language, or rename this file")
     return out
@@ -236,8 +294,9 @@ def load_project(root: Path, report: Report) -> Sources:
     if course is None and not course_file.exists():
         report.error(course_file, 0, "course/course.yml is missing",
                      "create it (see AUTHORING.md for its keys)")
-    languages = set(course.meta.get("languages") or []) if course else set()
-    languages = {str(x) for x in languages} if isinstance(languages, set) else set()
+    listed = course.meta.get("languages") if course else None  # its type is checked in validate
+    listed = [listed] if isinstance(listed, str) else listed if isinstance(listed, list) else []
+    languages = {str(x) for x in listed if isinstance(x, str | int | float)}
 
     course_translations = {}
     for path in sorted(files(course_dir, "course.*.yml")):
@@ -261,8 +320,9 @@ def load_project(root: Path, report: Report) -> Sources:
     decks = _group(files(root / "slides", "*.md"), read_markdown, languages, report)
     modules = []
     for d in module_dirs:
-        main = _group(files(d, "module*.md"), read_markdown, languages, report)
-        if "module" not in main and not (d / "module.md").is_symlink():
+        unread: set[str] = set()
+        main = _group(files(d, "module*.md"), read_markdown, languages, report, unread)
+        if "module" not in main and "module" not in unread and not (d / "module.md").is_symlink():
             report.error(d / "module.md", 0, f"module folder '{d.name}' has no module.md",
                          "create module.md with the module's front matter, or remove the folder")
         acts = _group(files(d / "activities", "*.md"), read_markdown, languages, report,

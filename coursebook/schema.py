@@ -4,11 +4,19 @@ default and meaning. Unknown keys are rejected so a typo never passes silently."
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+import langcodes
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# Upper bounds that catch a slipped digit (a 100,000-minute break) before the agenda uses it.
+MAX_BREAK = 240  # minutes: a long lunch
+MAX_PART = 1440  # minutes: a module, an activity, a step, a presentation — at most a whole day
+MAX_PREPARATION = 7 * 1440  # minutes: a week
+# A language code that translation file names can carry (`module.pt-BR.md`): BCP 47, at most
+# a script or region after the language.
+_LANG_FILE = re.compile(r"^[a-z]{2,3}(?:-(?:[A-Z]{2}|[A-Z][a-z]{3}))?$")
 
 
 class Strict(BaseModel):
@@ -21,6 +29,19 @@ def _time(value: str) -> str:
     return value
 
 
+def _language(value: str) -> str:
+    if not (langcodes.tag_is_valid(value) and langcodes.Language.get(value).is_valid()):
+        raise ValueError("not a language code; write a BCP 47 code such as 'es', 'pt-BR' or 'zh-Hant'")
+    if not _LANG_FILE.match(value):
+        raise ValueError("write the language in lower case, then at most a region or a script, "
+                         f"as translation file names carry it, e.g. '{langcodes.standardize_tag(value).split('-')[0]}'"
+                         " or 'pt-BR'")
+    return value
+
+
+Language = Annotated[str, AfterValidator(_language)]
+
+
 class Organisation(Strict):
     name: str = Field(description="The organisation that publishes this edition.")
     url: str = Field("", description="Its web site, printed on covers and in the footer.")
@@ -30,14 +51,15 @@ class Organisation(Strict):
 class Break(Strict):
     name: str = Field(description="Shown in the agenda, e.g. 'Lunch'.")
     time: str = Field(description="Start time, \"HH:MM\".")
-    minutes: int = Field(gt=0, description="Length of the break.")
+    minutes: int = Field(gt=0, le=MAX_BREAK, description=f"Length of the break (at most {MAX_BREAK}); "
+                         "the break must lie within its day and not overlap another.")
 
     _check_time = field_validator("time")(_time)
 
 
 class Day(Strict):
     start: str = Field(description="When the day's sessions start, \"HH:MM\".")
-    end: str = Field(description="When the day must end, \"HH:MM\".")
+    end: str = Field(description="When the day must end, \"HH:MM\", after its start.")
     breaks: list[Break] = Field(default_factory=list, description="Breaks at fixed times.")
 
     _check_times = field_validator("start", "end")(_time)
@@ -56,8 +78,9 @@ class CourseConfig(Strict):
     authors: list[str] = Field(default_factory=list, description="Authors, for PDF metadata.")
     licence: str = Field(description="Licence printed in footers, e.g. 'CC BY 4.0'.")
     version: str = Field(description="Edition version printed in footers.")
-    language: str = Field("en", description="The source language (BCP 47 code).")
-    languages: list[str] = Field(default_factory=list, description="Other editions.")
+    language: Language = Field("en", description="The source language (BCP 47 code, e.g. 'en').")
+    languages: list[Language] = Field(default_factory=list, description="Other editions (BCP 47 "
+                                      "codes, each once, e.g. [es, pt-BR]).")
     paper: Literal["A4", "Letter"] = Field("A4", description="Paper size of the PDFs.")
     audience: str = Field("", description="Who the course is for.")
     author_guide: bool = Field(True, description="Include the authoring guide in the site.")
@@ -109,8 +132,10 @@ class ModuleMeta(Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9]+$", description="Unique id, e.g. 'VI'.")
     title: str
     order: int | None = Field(None, description="Defaults to the folder's NN.")
-    presentation_minutes: int = Field(0, ge=0, description="Talk before the activities.")
-    minutes: int | None = Field(None, gt=0, description="Total; computed if absent.")
+    presentation_minutes: int = Field(0, ge=0, le=MAX_PART,
+                                      description=f"Talk before the activities (at most {MAX_PART}).")
+    minutes: int | None = Field(None, gt=0, le=MAX_PART,
+                                description=f"Total; computed if absent (at most {MAX_PART}).")
     objectives: list[str] = Field(default_factory=list)
     key_points: list[str] = Field(default_factory=list)
     readings: list[str] = Field(default_factory=list, description="Markdown; may hold refs.")
@@ -123,7 +148,8 @@ class ActivityMeta(Strict):
 
     title: str
     order: int | None = None
-    minutes: int | None = Field(None, gt=0, description="Time the activity takes.")
+    minutes: int | None = Field(None, gt=0, le=MAX_PART,
+                                description=f"Time the activity takes (at most {MAX_PART}).")
     grouping: str = Field("", description="E.g. 'Small groups of 4–5'.")
     materials: list[str] = Field(default_factory=list)
     output: str = Field("", description="What participants produce.")
@@ -132,7 +158,7 @@ class ActivityMeta(Strict):
 
 
 class Step(Strict):
-    minutes: int = Field(gt=0)
+    minutes: int = Field(gt=0, le=MAX_PART, description=f"Length of the step (at most {MAX_PART}).")
     do: str = Field(description="What the trainer does; may hold references.")
     activity: str | None = Field(None, description="Slug of the activity this step runs.")
 
@@ -140,7 +166,8 @@ class Step(Strict):
 class NotesMeta(Strict):
     """Front matter of `instructor_notes/<NN-slug>.md`."""
 
-    preparation_minutes: int = Field(0, ge=0)
+    preparation_minutes: int = Field(0, ge=0, le=MAX_PREPARATION,
+                                     description=f"Preparation time (at most {MAX_PREPARATION}, a week).")
     materials: list[str] = Field(default_factory=list)
     room_setup: str = ""
     copies: list[str] = Field(default_factory=list, description="Copies to print.")

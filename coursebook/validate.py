@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+from itertools import chain
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -22,6 +23,7 @@ from .load import Localized, SourceFile, Sources
 from .maths import check_maths
 from .model import Course
 from .refs import KINDS, find_refs
+from .validate_config import check_config, unmodelled_texts
 from .validate_paths import check_paths
 
 HINTS = {
@@ -140,6 +142,9 @@ def validate_files(sources: Sources, report: Report) -> None:
             ident = mf.module.source.meta.get("id") if mf.module else None
             sources.failed.add(("module", str(ident) if ident else "*"))
             sources.failed |= {("activity", k) for k in mf.activities}
+        elif mf.deck is not None and mf.deck.source.data is None:
+            sources.failed.add(("deck", mf.module.source.data.id))
+    check_config(sources, report)  # mkdocs.yml, theme/i18n, schedule, language codes
     if "index" not in sources.pages:
         report.warning(sources.root / "course" / "index.md", 0, "the course has no home page",
                        "create course/index.md")
@@ -152,39 +157,50 @@ def _texts(course: Course):
     for m in course.modules:
         yield m.path, m.body_line, m.body
         for i, reading in enumerate(m.meta.readings):
-            yield m.path, m.sf.line_of("readings", i), reading
+            yield m.path, m.sf.line_of("readings", i), sanitize.esc_markdown(reading)  # as shown: HTML as text
         for a in m.activities:
             yield a.path, a.body_line, a.body
         if m.notes:
             yield m.notes.path, m.notes.body_line, m.notes.body
             for i, step in enumerate(m.notes.meta.steps):
-                yield m.notes.path, m.notes.sf.line_of("steps", i, "do"), step.do
+                yield m.notes.path, m.notes.sf.line_of("steps", i, "do"), sanitize.esc_markdown(step.do)
         for s in m.deck.slides[1:] if m.deck else []:
             yield s.path, s.line, s.body + "\n" + s.notes
 
 
 def _check_image(root: Path, path: Path, line: int, alt: str, src: str, after: str,
-                 report: Report) -> None:
-    """An image must have alt text (or be marked decorative) and be a file in the repository."""
+                 report: Report, seen: dict | None = None) -> None:
+    """An image must have alt text (or be marked decorative) and be a file in the repository.
+    `seen` keeps what was found for each (folder, src), so a file showing one image a
+    thousand times looks it up once."""
     if not has_alt(alt, re.match(r"\{[^}\n]*\}|", after)[0]):  # also {alt="…"}, {.decorative}
         report.error(path, line, f"image '{src}' has no alt text",
                      "describe it: ![what it shows](path); a decorative image: ![](path){: .decorative }")
+    key = (path.parent, src)
+    if seen is None or key not in seen:
+        found = _image_problem(root, path, src)
+        if seen is None:
+            seen = {}
+        seen[key] = found
+    if seen[key]:
+        report.error(path, line, *seen[key])
+
+
+def _image_problem(root: Path, path: Path, src: str) -> tuple[str, str] | None:
+    """(message, hint) when the image `src`, written in `path`, cannot be used."""
     if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", src, re.I):
-        report.error(path, line, f"remote image '{src}'",
-                     "outputs must work offline: save the image in the repository and link the file")
-        return
+        return (f"remote image '{src}'",
+                "outputs must work offline: save the image in the repository and link the file")
     if src.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", src):
-        report.error(path, line, f"absolute image path '{src}'", "give a path relative to this file")
-        return
+        return f"absolute image path '{src}'", "give a path relative to this file"
     target = (path.parent / src).resolve()
     if not target.is_relative_to(root.resolve()):
-        report.error(path, line, f"image '{src}' is outside the repository",
-                     "keep images inside the course repository")
-    elif not target.is_file():
-        report.error(path, line, f"image '{src}' not found", "give a path relative to this file")
-    elif (problem := _unreadable(target)) is not None:
-        report.error(path, line, f"image '{src}' cannot be read: {problem}",
-                     "export it again as PNG, JPEG or SVG")
+        return f"image '{src}' is outside the repository", "keep images inside the course repository"
+    if not target.is_file():
+        return f"image '{src}' not found", "give a path relative to this file"
+    if (problem := _unreadable(target)) is not None:
+        return f"image '{src}' cannot be read: {problem}", "export it again as PNG, JPEG or SVG"
+    return None
 
 
 def _check_accessibility(prose: str, path: Path, first: int, report: Report) -> None:
@@ -223,6 +239,8 @@ def _without_code(text: str) -> str:
 def _unloaded(sources: Sources, kind: str, key: str) -> bool:
     if kind == "slide":
         kind, key = "module", key.rsplit("-", 1)[0]
+        if ("deck", key) in sources.failed:
+            return True  # the deck's front matter has errors: its slides are not known
     if kind == "module" and ("module", "*") in sources.failed:
         return True  # a module whose id could not be read may be the one meant
     return (kind, key) in sources.failed
@@ -240,6 +258,13 @@ def _choices(course: Course, kind: str) -> list[str]:
         "reading": [p.slug for p in course.readings],
         "page": [p.slug for p in course.pages],
     }[kind]
+
+
+def _refused_time(m) -> bool:
+    """A duration of the module or its activities was refused (and reported): sums made
+    without it would only mislead."""
+    files = [(m.src, ("minutes", "presentation_minutes"))] + [(a.src, ("minutes",)) for a in m.activities]
+    return any(k in sf.meta and sf.meta[k] != getattr(sf.data, k) for sf, keys in files for k in keys)
 
 
 def _duplicates(items, report: Report, what: str) -> None:
@@ -261,11 +286,13 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
                 report, "activity slug")
     _duplicates(((s.id, s.path, s.line) for m in course.modules
                  for s in (m.deck.slides[1:] if m.deck else [])), report, "slide id")
-
     embed.check(course, report)  # [[embed:slug]]: known, own module's, once, a paragraph
 
-    for path, first, text in _texts(course):
+    seen: dict = {}  # images already looked up
+    for path, first, text in chain(_texts(course), unmodelled_texts(sources, report)):
         for ref in find_refs(text):
+            if report.full(path):
+                break  # a runaway file: the rest would not be shown
             line = first + ref.line if first else 0
             if ref.kind not in KINDS:
                 report.error(path, line, f"unknown reference kind '{ref.kind}'",
@@ -275,9 +302,11 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
             elif not _exists(course, ref.kind, ref.key):
                 report.error(path, line, f"broken reference [[{ref.kind}:{ref.key}]]: "
                              f"no {ref.kind} '{ref.key}'", did_you_mean(ref.key, _choices(course, ref.kind)))
+        counted, at = 0, 0  # lines counted as we go: linear however many images
         for m in IMAGE.finditer(blank_code(text)):  # not images shown as code
-            line = first + text.count("\n", 0, m.start()) if first else 0
-            _check_image(course.root, path, line, m[1], m[2], text[m.end():m.end() + 300], report)
+            counted, at = counted + text.count("\n", at, m.start()), m.start()
+            line = first + counted if first else 0
+            _check_image(course.root, path, line, m[1], m[2], text[m.end():m.end() + 300], report, seen)
         check_links(course, path, first, text, report)  # linked files and pages; localized images
         check_paths(course, path, first, text, report)  # raw <img>, [ref]: path: inside the repository
         prose = _without_code(text)
@@ -287,10 +316,11 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
 
     for m in course.modules:
         for a in m.activities:
-            if a.meta.minutes is None:
+            if a.meta.minutes is None and "minutes" not in a.src.meta:  # else: refused, reported
                 report.warning(a.src.path, 1, f"activity '{a.slug}' has no minutes",
                                "add 'minutes: N' so the agenda can count it")
-            if a.meta.slide and not course.slide(a.meta.slide):
+            if a.meta.slide and not course.slide(a.meta.slide) \
+                    and not _unloaded(sources, "slide", a.meta.slide):
                 report.error(a.src.path, a.src.line_of("slide"),
                              f"activity slide '{a.meta.slide}' does not exist",
                              did_you_mean(a.meta.slide, _choices(course, "slide")))
@@ -308,7 +338,7 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
                                  did_you_mean(step.activity, slugs))
             total = sum(s.minutes for s in m.notes.meta.steps)
             incomplete = any(("activity", s.activity) in sources.failed for s in m.notes.meta.steps)
-            if m.notes.meta.steps and total != m.minutes and not incomplete:
+            if m.notes.meta.steps and total != m.minutes and not incomplete and not _refused_time(m):
                 report.warning(m.notes.src.path, m.notes.src.line_of("steps"),
                                f"facilitation steps take {total} minutes, module {m.id} takes {m.minutes}",
                                "make the steps' minutes add up to the module's")
@@ -318,7 +348,7 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
             report.warning(course.root / "theme" / "i18n" / f"{course.lang}.yml", 0,
                            f"{len(missing)} interface string(s) not translated into '{course.lang}': "
                            + ", ".join(missing), "add them; meanwhile the source language shows")
-    for day in compute_agenda(course):
+    for day in compute_agenda(course) if ("schedule", "*") not in sources.failed else ():
         if day.overrun:
             report.warning(sources.course.path if sources.course else "course/course.yml",
                            sources.course.line_of("schedule", "days", day.number - 1, "end")

@@ -371,3 +371,117 @@ def test_markup_injection_is_refused(mini: Path, case: str, breaks, expected, ca
 def test_allowed_html_passes(mini: Path, case: str, change, capsys: pytest.CaptureFixture) -> None:
     change(mini)
     assert main(["check", "--root", str(mini), "--strict"]) == 0, capsys.readouterr().err
+
+
+# ---- bounded parsing; check knows everything the build reads (load.py, validate_config.py,
+# deck.py, i18n.py, schema.py) ----
+
+def _line_of(rel: str, start: str) -> int:
+    """The line of the repository's file (copied into the test course) that starts with `start`."""
+    lines = (ROOT / rel).read_text(encoding="utf-8").split("\n")
+    return next(i for i, x in enumerate(lines, 1) if x.startswith(start))
+
+
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+EXT_LINE = _line_of("mkdocs.yml", "  - abbr")
+URLS_LINE = _line_of("mkdocs.yml", "use_directory_urls:")
+
+
+def unreadable_module(root: Path) -> None:
+    """module.md that cannot be read (a folder: chmod 000 does not stop root, who runs the tests)."""
+    (root / MOD).unlink()
+    (root / MOD).mkdir()
+
+
+BREAK = 'minutes: 15}'
+BOUNDS_ERRORS = [
+    # 1. YAML anchors and aliases, nesting, sizes
+    ("yaml-billion-laughs", put("course/readings/laughs.md", "---\ntitle: Laughs\n" + LAUGHS + "---\nText\n"),
+     [("course/readings/laughs.md", 3, "anchors and aliases")]),
+    ("yaml-self-alias", edit(MOD, "key_points: [Basics matter]", "key_points: &k [*k]"),
+     [(MOD, 6, "anchors and aliases")]),
+    ("yaml-alias-course-yml", edit(COURSE, "licence: CC BY 4.0", "licence: &l CC BY 4.0\naudience: *l"),
+     [(COURSE, 3, "anchors and aliases")]),
+    ("yaml-alias-catalogue", put("theme/i18n/es.yml", "language_name: &n Español\nhome: *n\n"),
+     [("theme/i18n/es.yml", 1, "anchors and aliases")]),
+    ("yaml-too-deep", edit(ACT, "grouping: Pairs", "grouping: " + "[" * 60 + "]" * 60),
+     [(ACT, 4, "nested more than 32 levels")]),
+    ("file-too-large", put("course/readings/huge.md", "---\ntitle: Huge\n---\n" + "x" * (6 * 2**20)),
+     [("course/readings/huge.md", 0, "the limit is 5 MB")]),
+    ("file-too-many-lines", put("course/readings/long.md", "---\ntitle: Long\n---\n" + "x\n" * 25_000),
+     [("course/readings/long.md", 20_000, "more than 20,000 lines")]),
+    ("deck-too-many-slides", put(DECK, "\n---\n".join(f"## Slide {i}" for i in range(600))),
+     [(DECK, 1001, "the deck has 600 slides; the limit is 500")]),
+    # 2. mkdocs.yml, theme/i18n, a wrong type in course.yml
+    ("mkdocs-syntax", edit("mkdocs.yml", "  - abbr\n", "  - abbr: [x\n"), [("mkdocs.yml", EXT_LINE, "invalid YAML")]),
+    ("mkdocs-extension-missing", edit("mkdocs.yml", "  - abbr\n", "  - abbreviations\n"),
+     [("mkdocs.yml", EXT_LINE, "Markdown extension 'abbreviations' cannot be loaded")]),
+    ("mkdocs-extension-settings", edit("mkdocs.yml", "  - abbr\n", "  - toc: 5\n"),
+     [("mkdocs.yml", EXT_LINE, "a Markdown extension is a name")]),
+    ("mkdocs-wrong-type", edit("mkdocs.yml", "use_directory_urls: false", "use_directory_urls: maybe"),
+     [("mkdocs.yml", URLS_LINE, "'use_directory_urls': Expected type")]),
+    ("i18n-syntax", put("theme/i18n/es.yml", "language_name: Español\nday: [Día\n"),
+     [("theme/i18n/es.yml", 2, "invalid YAML")]),
+    ("i18n-unknown-placeholder", put("theme/i18n/es.yml", 'language_name: Español\nday: "Día {num}"\n'),
+     [("theme/i18n/es.yml", 2, "'day': unknown placeholder {num}")]),
+    ("languages-not-a-list", edit(COURSE, "languages: [es]", "languages: 5"),
+     [(COURSE, 6, "'languages': Input should be a valid list")]),
+    # 3. language codes
+    ("language-path", edit(COURSE, "languages: [es]", 'languages: [es, "../../x"]'),
+     [(COURSE, 6, "'languages.1': not a language code")]),
+    ("language-space", edit(COURSE, "language: en", 'language: "e s"'), [(COURSE, 5, "'language': not a language code")]),
+    ("language-word", edit(COURSE, "languages: [es]", "languages:\n  - es\n  - english"),
+     [(COURSE, 8, "'languages.1': not a language code")]),
+    ("language-duplicate", edit(COURSE, "languages: [es]", "languages:\n  - es\n  - en\n  - es"),
+     [(COURSE, 8, "language 'en' is listed twice"), (COURSE, 9, "language 'es' is listed twice")]),
+    # 4. schedules
+    ("day-ends-before-start", edit(COURSE, 'end: "12:00"', 'end: "08:00"'), [(COURSE, 11, "day 1 ends at 08:00")]),
+    ("break-before-day", edit(COURSE, 'time: "10:30"', 'time: "08:30"'), [(COURSE, 13, "starts before day 1 starts")]),
+    ("break-after-day", edit(COURSE, 'time: "10:30", minutes: 15', 'time: "11:50", minutes: 15'),
+     [(COURSE, 13, "ends after day 1 ends (12:00)")]),
+    ("breaks-overlap", edit(COURSE, BREAK, BREAK + '\n        - {name: Tea, time: "10:40", minutes: 10}'),
+     [(COURSE, 14, "break 'Tea' (10:40–10:50) overlaps break 'Coffee'")]),
+    ("break-too-long", edit(COURSE, BREAK, "minutes: 100000}"), [(COURSE, 13, "less than or equal to 240")]),
+    ("activity-too-long", edit(ACT, "minutes: 45", "minutes: 1000000000"), [(ACT, 3, "less than or equal to 1440")]),
+    ("module-too-long", edit(MOD, "presentation_minutes: 30", "presentation_minutes: 30\nminutes: 1000000000"),
+     [(MOD, 5, "less than or equal to 1440")]),
+    ("step-too-long", edit(NOTES, "minutes: 30", "minutes: 1000000000"), [(NOTES, 7, "less than or equal to 1440")]),
+    ("preparation-too-long", edit(NOTES, "preparation_minutes: 10", "preparation_minutes: 1000000000"),
+     [(NOTES, 2, "less than or equal to 10080")]),
+    # 5. decks
+    ("deck-notes-before-first-slide", edit(DECK, "## First slide", "Note:\nEarly notes.\n\n---\n## First slide"),
+     [(DECK, 1, "speaker notes before the first slide")]),
+    ("deck-empty-slide", edit(DECK, "---\n<!-- slide", "---\n---\n<!-- slide"), [(DECK, 9, "an empty slide")]),
+    ("deck-notes-only-slide", edit(DECK, "---\n<!-- slide", "---\nNote:\nOnly notes.\n---\n<!-- slide"),
+     [(DECK, 9, "a slide with speaker notes only")]),
+    ("deck-option-injection", edit(DECK, "layout=two-column", 'id=x"><script> layout=two-column'),
+     [(DECK, 9, "slide option id='x\"><script>' is not allowed")]),
+    # 6. front matter and body errors in one run
+    ("front-matter-and-body", both(edit(MOD, "objectives: [Understand the basics]", "objectives: [Understand"),
+                                   edit(MOD, "[[activity:warm-up]]", "[[activity:warmup]]")),
+     [(MOD, 5, "invalid YAML"), (MOD, 11, "broken reference [[activity:warmup]]")]),
+    ("missing-key-and-body", both(edit(MOD, "id: B\n", ""), image("missing.png")),
+     [(MOD, 1, "missing required key 'id'"), (MOD, 17, "image 'missing.png' not found")]),
+    # 7. one real error, no follow-on ones
+    ("module-md-unreadable", unreadable_module, [(MOD, 0, "cannot read the file")]),
+]
+
+BOUNDS_LEGAL = [
+    ("ampersand-and-star-in-text", edit(ACT, "grouping: Pairs", "grouping: Pairs & trios *fast*")),
+    ("deck-separator-at-the-end", edit(DECK, "Notes two.", "Notes two.\n\n---\n")),
+    ("breaks-back-to-back-until-the-end", edit(COURSE, BREAK, BREAK + '\n        - {name: Tea, time: "10:45", '
+                                               'minutes: 5}\n        - {name: Wrap, time: "11:55", minutes: 5}')),
+    ("i18n-literal-braces", lambda root: put("theme/i18n/es.yml", (ROOT / "theme/i18n/es.yml").read_text(
+        encoding="utf-8").replace('day: "Día {n}"', 'day: "Día {n} {{x}}"'))(root)),
+]
+
+
+@pytest.mark.parametrize("case,breaks,expected", BOUNDS_ERRORS, ids=[c[0] for c in BOUNDS_ERRORS])
+def test_bounded_and_complete_check(mini: Path, case: str, breaks, expected, capsys: pytest.CaptureFixture) -> None:
+    test_bad_input(mini, case, breaks, expected, capsys)
+
+
+@pytest.mark.parametrize("case,change", BOUNDS_LEGAL, ids=[c[0] for c in BOUNDS_LEGAL])
+def test_bounded_legal_input(mini: Path, case: str, change, capsys: pytest.CaptureFixture) -> None:
+    test_legal_input(mini, case, change, capsys)

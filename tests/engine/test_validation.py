@@ -253,3 +253,76 @@ def test_accessibility_warnings(mini: Path) -> None:
         (10, "link text 'click here' does not say where it goes"),
         (10, "link text 'here' does not say where it goes"),
     ]
+
+
+# ---- bounded parsing, and check knowing what the build reads ----
+
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+@pytest.mark.parametrize("where", ["modules/01-basics/module.md", "course/course.yml", "theme/i18n/es.yml"])
+def test_billion_laughs_is_refused_quickly(mini: Path, where: str) -> None:
+    import time
+
+    path = mini / where
+    text = path.read_text(encoding="utf-8") if path.exists() else "language_name: Español\n"
+    if where.endswith(".md"):
+        text = text.replace("---\n", "---\n" + LAUGHS, 1)
+    else:
+        text = LAUGHS + text
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    found = [d for d in problems(mini) if d.level == "error"]
+    assert time.perf_counter() - started < 10  # a guard, not a benchmark: expanded, this ran for minutes
+    assert [(d.file, d.message) for d in found] == [(where, "anchors and aliases (&name, *name) are not allowed")]
+    assert found[0].line == (2 if where.endswith(".md") else 1)
+
+
+def test_interface_strings_never_raise(mini: Path) -> None:
+    """A catalogue the check refuses is not read at render time either (no ScannerError, no
+    expansion); its placeholders are those of the engine's English string."""
+    from coursebook.i18n import Strings, placeholders
+
+    write(mini, "theme/i18n/es.yml", "language_name: &n Español\nday: *n\n")
+    assert Strings(mini, "es")("day", n=2) == "Día 2"  # the broken one counts as empty: the engine's
+    assert placeholders("Página {page} de {pages} {{literal}}") == {"page", "pages"}
+    with pytest.raises(ValueError):
+        placeholders("Día {}")
+
+
+def test_deck_ids_do_not_shift(mini: Path) -> None:
+    """An empty slide or early notes are errors, and are left out: the ids after them stay
+    the ones the author counted."""
+    from coursebook.deck import parse_deck
+    from coursebook.diagnostics import Report
+
+    report = Report(mini)
+    slides = parse_deck("Note:\nEarly.\n---\n## One\n---\n---\n## Two\n---\n", 1, "B", mini / "d.md", report)
+    assert [(s.id, s.title) for s in slides] == [("B-2", "One"), ("B-3", "Two")]
+    assert [(d.line, d.message) for d in report.items] == [
+        (1, "speaker notes before the first slide"), (6, "an empty slide ('---' follows '---')")]
+
+
+def test_a_runaway_file_is_cut_short(mini: Path) -> None:
+    """Thousands of broken references: the first 200 are shown, then a count, and quickly."""
+    import time
+
+    from coursebook.diagnostics import MAX_PER_FILE
+
+    write(mini, "course/readings/refs.md", "---\ntitle: Refs\n---\n" + "[[module:Z]]\n" * 15_000)
+    started = time.perf_counter()
+    found = [d for d in problems(mini) if d.file == "course/readings/refs.md"]
+    assert time.perf_counter() - started < 10
+    assert len(found) == MAX_PER_FILE + 1
+    assert found[0].message == f"more than {MAX_PER_FILE} errors in this file; the rest are not shown"
+
+
+def test_unknown_mkdocs_key_is_a_warning_with_its_line(mini: Path) -> None:
+    path = mini / "mkdocs.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "colour_scheme: green\n", encoding="utf-8")
+    found = problems(mini, strict=True)
+    line = path.read_text(encoding="utf-8").count("\n")
+    assert [(d.file, d.line, d.level) for d in found] == [("mkdocs.yml", line, "warning")]
+    assert "colour_scheme" in found[0].message
