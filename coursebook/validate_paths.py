@@ -112,10 +112,10 @@ def where_used(root: Path, resource: str) -> tuple[Path, int] | None:
     return None
 
 
-# raw HTML that makes a renderer fetch a file (WeasyPrint for PDFs), in any quoting
-MEDIA_TAG = re.compile(r"<(?:img|source|video|audio|object|embed|iframe|image|use|input|link|track)\b[^>]*>",
-                       re.I)
-FETCHED = re.compile(r"""\s(?:src|data|poster|href|xlink:href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+# raw HTML that makes a renderer fetch a file (WeasyPrint for PDFs), in any quoting: <img src>,
+# the one such tag and attribute that course text may use (sanitize.py refuses the others)
+MEDIA_TAG = re.compile(r"<img\b[^>]*>", re.I)
+FETCHED = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 
 
 def _sources(text: str) -> list[tuple[int, str, bool]]:
@@ -135,7 +135,7 @@ def _sources(text: str) -> list[tuple[int, str, bool]]:
 
 def check_paths(course: Course, path: Path, first: int, text: str, report: Report) -> None:
     """Paths in one text that `validate._check_image` does not see must stay in the repository:
-    raw HTML (`<img src>`, quoted or not), reference definitions (`[ref]: path`, also behind
+    raw `<img src>` (quoted or not), reference definitions (`[ref]: path`, also behind
     `![alt][ref]`) and links to data files. What they name would otherwise be read and
     published, or fetched."""
     from .files import SCHEME, target
