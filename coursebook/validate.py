@@ -6,6 +6,7 @@ nothing stops at the first one.
 
 from __future__ import annotations
 
+import glob
 import re
 import types
 import typing
@@ -197,7 +198,10 @@ def _image_problem(root: Path, path: Path, src: str) -> tuple[str, str] | None:
     if not target.is_relative_to(root.resolve()):
         return f"image '{src}' is outside the repository", "keep images inside the course repository"
     if not target.is_file():
-        return f"image '{src}' not found", "give a path relative to this file"
+        own = [p.name for p in sorted(target.parent.glob(f"{glob.escape(target.stem)}.*{target.suffix}"))]
+        return f"image '{src}' not found", (f"there is only {', '.join(own)}, an edition's own version: "
+                                            f"add {target.name}, which the other editions show"
+                                            if own else "give a path relative to this file")
     if (problem := _unreadable(target)) is not None:
         return f"image '{src}' cannot be read: {problem}", "export it again as PNG, JPEG or SVG"
     return None

@@ -274,7 +274,7 @@ FIGURE_ERRORS = [
                                      put("modules/01-basics/images/flow.es.svg", "<svg><oops"), spanish_figure),
      [(MOD_ES, 9, "image 'images/flow.es.svg' (the es version of 'images/flow.svg') cannot be used")]),
     ("localized-without-fallback", both(put("modules/01-basics/images/flow.es.svg", GOOD_SVG), spanish_figure),
-     [(MOD_ES, 9, "image 'images/flow.svg' not found")]),
+     [(MOD_ES, 9, "image 'images/flow.svg' not found — there is only flow.es.svg")]),
     ("attr-alt-empty", both(put("modules/01-basics/images/flow.svg", GOOD_SVG),
                             edit(MOD, "More participant text.", '![](images/flow.svg){alt=""}')),
      [(MOD, 18, "image 'images/flow.svg' has no alt text")]),
