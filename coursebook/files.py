@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import layout
+from .diagnostics import Report
 from .model import Course
 
 IMAGE_EXTS = (".svg", ".png", ".jpg", ".jpeg")
@@ -212,19 +213,26 @@ def _svg_problem(data: bytes) -> str | None:
     return None
 
 
-def check_links(course: Course, path: Path, first: int, text: str, report) -> None:
+def check_links(course: Course, path: Path, first: int, text: str, report: Report) -> None:
     """Relative links of one text must lead to a course page or a file in the repository, and
     this edition's own version of an image (`flow.es.svg`) must be usable too."""
     pages = None
+    problems: dict[Path, str | None] = {}  # each file read once, however often it is shown
+
+    def problem_of(image: Path) -> str | None:
+        if image not in problems:
+            problems[image] = image_problem(image)
+        return problems[image]
+
     for link in links(text):
         line = first + link.line if first else 0
         where = target(link.href, path, course.root)
         if link.image:
-            if link.form != "inline" and where.kind == "file" and (problem := image_problem(where.path)):
+            if link.form != "inline" and where.kind == "file" and (problem := problem_of(where.path)):
                 report.error(path, line, f"image '{link.href}' cannot be read: {problem}",
                              "export it again as PNG, JPEG or SVG")  # inline ones: validate._check_image
             own = localized(where.path, course.lang) if where.kind == "file" else None
-            if own is not None and own != where.path and (problem := image_problem(own)):
+            if own is not None and own != where.path and (problem := problem_of(own)):
                 rel = own.relative_to(path.parent.resolve()) if own.is_relative_to(path.parent.resolve()) \
                     else own.name
                 report.error(path, line, f"image '{rel}' (the {course.lang} version of '{link.href}') "
