@@ -12,7 +12,7 @@ with_tests=0
 
 debs=(fonts-noto-core fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
       libharfbuzz-subset0 poppler-utils nodejs npm python3-venv)
-[ "$with_tests" = 1 ] && debs+=(chromium libreoffice-impress)  # Impress opens every PPTX in the tests
+[ "$with_tests" = 1 ] && debs+=(chromium libreoffice-impress strace)  # Impress opens every PPTX; strace watches what a build reads
 
 missing=()
 for p in "${debs[@]}"; do
