@@ -412,3 +412,22 @@ def test_image_layout_slide_shows_one_large_image(kitchen_site: Path, lang: str)
     pictures = [s for s in slide.shapes if s.shape_type == 13]
     assert len(pictures) == 1
     assert pictures[0].width >= 0.6 * deck.slide_width or pictures[0].height >= 0.6 * deck.slide_height
+
+
+def test_decorative_images_are_pdf_ua_artifacts(tmp_path: Path) -> None:
+    """A decorative image (alt="") in a PDF/UA handout must be an artifact, not an untagged figure:
+    WeasyPrint logs every image it had to tag without a description (seen from the command line)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    root = tmp_path / "kitchen"
+    shutil.copytree(KITCHEN, root)
+    command = [sys.executable, str(ROOT / "build.py"), "--root", str(root), "--lang", "en", "--only", "pdf", "-q"]
+    run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert pdf_image_count(root / "site" / "en" / "handouts" / "01-flows.pdf") >= 2
+    untagged = sorted({x for x in run.stderr.splitlines() if "has no required alt description" in x})
+    assert untagged == []
