@@ -59,6 +59,10 @@ def make(root: Path) -> Path:
     for name in ("module.md", "module.es.md"):
         path = mod / name
         path.write_text(path.read_text(encoding="utf-8") + MODULE_TEXT, encoding="utf-8")
+    path = mod / "module.md"  # a link in the front matter too
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'readings: ["[[reading:case]]"]', 'readings: ["[[reading:case]]", "[The data sheet](files/data.zip)"]'),
+        encoding="utf-8")
     act = mod / "activities" / "warm-up.md"
     act.write_text(act.read_text(encoding="utf-8")
                    + '\n![The worksheet to fill in](../images/sheet.svg "The worksheet")\n'

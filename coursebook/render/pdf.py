@@ -74,7 +74,10 @@ class Printer:
         html = label_figures(html, figure_label(source, self.course, self.t))  # "Figure VI." + counter
         return SRC.sub(lambda m: m[1] + _file_url(source.parent, m[2], self.course.lang) + m[3], html)
 
-    def inline(self, text: str) -> str:
+    def inline(self, text: str, source: Path | None = None) -> str:
+        """One line (an objective, a step); links to course files, written in `source`, as in `html`."""
+        if source is not None:
+            text = pdf_markdown(text, source, self.course, self.anchors, self.pages)
         return self.ctx.markdown.inline(replace_refs(esc_markdown(text), self._ref))  # HTML as text
 
 
@@ -134,9 +137,9 @@ def module_view(p: Printer, m: Module, trainer: bool) -> dict:
     p.answers[first:] = sorted(p.answers[first:], key=lambda a: order.get(a.key, len(order)))
     view = {
         "id": m.id, "slug": m.slug, "title": m.title, "duration": duration(m.minutes, t),
-        "objectives": [p.inline(x) for x in m.meta.objectives],
-        "key_points": [p.inline(x) for x in m.meta.key_points],
-        "readings": [p.inline(x) for x in m.meta.readings],
+        "objectives": [p.inline(x, m.path) for x in m.meta.objectives],
+        "key_points": [p.inline(x, m.path) for x in m.meta.key_points],
+        "readings": [p.inline(x, m.path) for x in m.meta.readings],
         "flow": flow,
         "activities": rest,
     }
@@ -145,7 +148,7 @@ def module_view(p: Printer, m: Module, trainer: bool) -> dict:
         view["notes"] = None if n is None else {
             "preparation": duration(n.meta.preparation_minutes, t), "materials": n.meta.materials,
             "room_setup": n.meta.room_setup, "copies": n.meta.copies,
-            "steps": [{"clock": clock, "minutes": duration(s.minutes, t), "text": p.inline(s.do),
+            "steps": [{"clock": clock, "minutes": duration(s.minutes, t), "text": p.inline(s.do, n.path),
                        "activity": course.activity(s.activity).title if s.activity else ""}
                       for clock, s in zip(_step_clock(course, m), n.meta.steps, strict=True)],
             "text": _text(p, n, n.body),

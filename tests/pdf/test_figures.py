@@ -73,6 +73,7 @@ def test_links_to_files_read_well_on_paper(figures_site: Path) -> None:
 
     words = " ".join(text(figures_site / "en" / "handouts" / "01-basics.pdf").split())
     assert "Download the exercise data (data.zip), read the case and do the warm-up." in words
+    assert "The data sheet (data.zip)" in words  # a link in the module's front matter
     reader = PdfReader(figures_site / "en" / "handouts" / "01-basics.pdf")
     uris = [a.get_object().get("/A", {}).get("/URI") for page in reader.pages
             for a in page.get("/Annots") or []]

@@ -97,6 +97,7 @@ def test_captions_are_figures_and_alt_text_comes_from_attr_list(figures_site: Pa
 def test_links_to_course_files_lead_to_their_pages(figures_site: Path) -> None:
     module = (figures_site / "en" / "modules" / "01-basics.html").read_text(encoding="utf-8")
     assert '<a href="../readings/case.html">the case</a>' in module
+    assert '<a href="../assets/course/modules/01-basics/files/data.zip">The data sheet</a>' in module  # front matter
     assert '<a href="#activity-warm-up">the warm-up</a>' in module or \
         '<a href="01-basics.html#activity-warm-up">the warm-up</a>' in module
     reading = (figures_site / "en" / "readings" / "case.html").read_text(encoding="utf-8")
