@@ -11,6 +11,7 @@ build time, so it always matches the installed Pygments.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from pathlib import Path
 
@@ -18,6 +19,8 @@ STYLE = "xcode"
 BUILTIN = "#3F6E75"  # xcode's class colour, for built-ins (xcode gives them the keyword purple)
 BACKGROUND = "#f3f6f4"  # the shading behind code in the print and slide themes
 
+WRAP_MIN = 24  # characters that fit any code box of the print themes (the narrowest: a slide column)
+TAG = re.compile(r"<[^>]+>")
 BLOCK = re.compile(r'(<div class="highlight"[^>]*>(?:<span class="filename">.*?</span>)?<pre\b[^>]*>'
                    r"(?:<span></span>)?<code\b[^>]*>)(.*?)(</code></pre>)", re.S)
 
@@ -55,10 +58,15 @@ def code_lines(html: str) -> str:
     """Each line of every code block in its own `<span class="code-line">`, so that print CSS can
     wrap a long line with a hanging indent and mark its continuation. Pygments closes its
     spans at every line end, so splitting at newlines keeps the markup whole; the newlines
-    stay in the text (copying from the PDF gives the code as written)."""
+    stay in the text (copying from the PDF gives the code as written). Lines longer than
+    `WRAP_MIN` are marked `long`: drawing the marker on every line would slow WeasyPrint."""
+    def line(x: str) -> str:
+        long = len(html_lib.unescape(TAG.sub("", x))) > WRAP_MIN  # only these draw the marker
+        return f'<span class="code-line{" long" if long else ""}">{x}\n</span>'
+
     def lines(m: re.Match) -> str:
         body = m[2][:-1] if m[2].endswith("\n") else m[2]
-        return m[1] + "".join(f'<span class="code-line">{x}\n</span>' for x in body.split("\n")) + m[3]
+        return m[1] + "".join(line(x) for x in body.split("\n")) + m[3]
     return BLOCK.sub(lines, html) if '<div class="highlight"' in html else html
 
 

@@ -60,7 +60,8 @@ def test_code_lines_keep_the_text_and_every_line() -> None:
 
     html = Markdown(ROOT).html('```python\ndef f():\n\n    return "a\\nb"  # note\n```\n')
     lined = code_lines(html)
-    assert lined.count('<span class="code-line">') == 3  # the blank line too
+    assert lined.count('<span class="code-line') == 3  # the blank line too
+    assert lined.count('<span class="code-line long">') == 1  # only the line that may wrap draws a marker
     def text(x: str) -> str:
         return re.sub(r"<[^>]+>", "", x)
     assert text(lined) == text(html)
@@ -168,3 +169,31 @@ def test_an_undrawable_formula_is_a_check_error_at_its_line(tmp_path: Path) -> N
         [("modules/01-basics/module.md", line)]
     assert any(d.file == "slides/01-basics.md" and "\\foo" in d.message for d in found)
     assert len(found) == 2  # code and plain dollars are not formulas
+
+
+def test_a_code_block_split_over_pages_keeps_three_lines_on_each(tmp_path: Path) -> None:
+    """Sections whose space before a code block grows by 3 mm: wherever a block breaks, at
+    least three of its lines stay on each side (no orphans, no widows), and none is lost."""
+    from weasyprint import CSS, HTML
+
+    from coursebook.highlight import for_print
+    from coursebook.markdown import Markdown
+
+    md = Markdown(ROOT)
+    sections = [(mm, 50) for mm in range(10, 52, 3)] + [(mm, 10) for mm in range(200, 254, 3)]
+    html = "".join(
+        f'<section style="break-before: page"><div style="height: {mm}mm"></div>' + md.html(
+            "```python\n" + "\n".join(f"x = {i}  # s{k}l{i}" for i in range(lines)) + "\n```\n") + "</section>"
+        for k, (mm, lines) in enumerate(sections))
+    pdf = tmp_path / "split.pdf"
+    HTML(string=f'<html lang="en"><body>{for_print(html)}</body></html>').write_pdf(
+        pdf, stylesheets=[CSS(filename=str(ROOT / "theme/pdf/print.css")), CSS(filename=str(write_css(tmp_path)))])
+    per_page = [re.findall(r"# s(\d+)l\d+", page) for page in _text(pdf).split("\f")]
+    splits = {}
+    for k in range(len(sections)):
+        counts = [page.count(str(k)) for page in per_page if str(k) in page]
+        assert sum(counts) == sections[k][1]  # every line printed
+        if len(counts) > 1:
+            splits[k] = counts
+    assert len(splits) > 8, "few blocks split: the test no longer reaches a page end"
+    assert {k: c for k, c in splits.items() if min(c) < 3} == {}
