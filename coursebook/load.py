@@ -249,7 +249,7 @@ def split_lang(path: Path) -> tuple[str, str | None]:
     return path.stem, None
 
 
-def _group(paths: list[Path], reader, languages: set[str], report: Report,
+def _group(paths: list[Path], reader, languages: set[str] | None, report: Report,
            failed: set[str] | None = None) -> dict[str, Localized]:
     """Group files into sources and their translations, by stem; note unreadable stems."""
     sources: dict[str, SourceFile] = {}
@@ -257,6 +257,8 @@ def _group(paths: list[Path], reader, languages: set[str], report: Report,
     unread: set[str] = set()  # sources that exist but could not be read (already reported)
     for path in sorted(paths):
         stem, lang = split_lang(path)
+        if lang is not None and languages is None:
+            continue  # course.yml's languages could not be read (reported): no follow-on warnings
         if lang is not None and lang not in languages:
             report.warning(path, 0, f"'{lang}' is not a language of this course",
                            "add it to 'languages' in course/course.yml, or rename the file")
@@ -294,14 +296,15 @@ def load_project(root: Path, report: Report) -> Sources:
     if course is None and not course_file.exists():
         report.error(course_file, 0, "course/course.yml is missing",
                      "create it (see AUTHORING.md for its keys)")
-    listed = course.meta.get("languages") if course else None  # its type is checked in validate
-    listed = [listed] if isinstance(listed, str) else listed if isinstance(listed, list) else []
-    languages = {str(x) for x in listed if isinstance(x, str | int | float)}
+    listed = course.meta.get("languages", []) if course and not course.broken else None
+    listed = [listed] if isinstance(listed, str) else listed  # its type is checked in validate
+    languages = {str(x) for x in listed if isinstance(x, str | int | float)} \
+        if isinstance(listed, list) else None  # None: unknown, translations are not looked at
 
     course_translations = {}
     for path in sorted(files(course_dir, "course.*.yml")):
         _, lang = split_lang(path)
-        if lang in languages:
+        if lang in (languages or ()):
             sf = read_yaml(path, report)
             if sf:
                 course_translations[lang] = sf

@@ -326,3 +326,12 @@ def test_unknown_mkdocs_key_is_a_warning_with_its_line(mini: Path) -> None:
     line = path.read_text(encoding="utf-8").count("\n")
     assert [(d.file, d.line, d.level) for d in found] == [("mkdocs.yml", line, "warning")]
     assert "colour_scheme" in found[0].message
+
+
+@pytest.mark.parametrize("old,new", [("title: Mini course", "title: [Mini"), ("languages: [es]", "languages: 5")])
+def test_unreadable_languages_give_no_follow_on_warnings(mini: Path, old: str, new: str) -> None:
+    """When course.yml's languages cannot be read, its translations are not each warned about."""
+    path = mini / "course/course.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    found = problems(mini, strict=True)
+    assert [(d.file, d.level) for d in found] == [("course/course.yml", "error")]
