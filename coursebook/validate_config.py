@@ -179,10 +179,11 @@ def _mkdocs_validate(data: dict, path: str, custom_dir: str) -> list[tuple[str, 
     from mkdocs.config.defaults import MkDocsConfig
 
     config = dict(data)
+    log = logging.getLogger("mkdocs")
+    level = log.level
     with tempfile.TemporaryDirectory() as docs, tempfile.TemporaryDirectory() as site, \
             warnings.catch_warnings():
         warnings.simplefilter("ignore")  # jieba, imported by Material's search, warns
-        logging.getLogger("mkdocs").setLevel(logging.ERROR)
         config.update(docs_dir=docs, site_dir=site)
         config.setdefault("site_name", "check")
         theme = config.get("theme")
@@ -192,13 +193,16 @@ def _mkdocs_validate(data: dict, path: str, custom_dir: str) -> list[tuple[str, 
             config["theme"] = {"name": theme, "custom_dir": custom_dir}
         out: list[tuple[str, str, str]] = []
         for _ in range(len(config)):  # MkDocs stops at a setting it refuses: leave it out, go on
-            cfg = MkDocsConfig(config_file_path=path)
-            cfg.load_dict(copy.deepcopy(config))  # validating changes the values it is given
+            log.setLevel(logging.ERROR)  # its problems are returned, not logged
             try:
+                cfg = MkDocsConfig(config_file_path=path)
+                cfg.load_dict(copy.deepcopy(config))  # validating changes the values it is given
                 errors, warned = cfg.validate()
             except Exception as exc:  # noqa: BLE001 - a value MkDocs did not expect at all
                 return [*out, ("", "error", f"MkDocs cannot read this configuration: "
                                f"{type(exc).__name__}: {exc}")]
+            finally:
+                log.setLevel(level)
             out += [(key, "error", str(exc)) for key, exc in errors]
             if not errors or not any(config.pop(key, None) is not None for key, _ in errors):
                 break
