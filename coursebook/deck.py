@@ -62,8 +62,7 @@ def _empty(path: Path, line: int, n: int, text: list[str], notes: list[str], rep
         report.error(path, line, "a slide with speaker notes only",
                      "give the slide content, or move the notes to the slide before it")
     else:
-        report.error(path, line, "an empty slide ('---' follows '---')",
-                     "remove one of the '---' lines, or give the slide content")
+        report.error(path, line, "an empty slide", "give the slide content, or remove one of its '---' lines")
     return True
 
 

@@ -198,12 +198,20 @@ def parse_yaml(text: str, path: Path, offset: int, report: Report,
         mark = (exc.context_mark if in_flow else None) or exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else offset + 1
         problem = exc.problem or str(exc)
+        if exc.context and problem.startswith("but "):  # "expected a single document …, but found …"
+            problem = f"{exc.context}, {problem}"
         report.error(path, line, f"invalid YAML: {problem}",
                      "check the '!tag' and the name it gives" if isinstance(exc, yaml.constructor.ConstructorError)
                      else "check indentation, and quote values containing ': ' or '#'")
         return {}, lines
-    except yaml.YAMLError as exc:  # libyaml's reader: a control character, say
-        report.error(path, offset + 1, f"invalid YAML: {exc}", "remove the character")
+    except yaml.reader.ReaderError as exc:  # a control character
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        report.error(path, text.count("\n", 0, exc.position) + 1 + offset,
+                     f"invalid YAML: the control character #x{char:04x} is not allowed",
+                     "remove the character (editors may show it as a box, or not at all)")
+        return {}, lines
+    except yaml.YAMLError as exc:
+        report.error(path, offset + 1, f"invalid YAML: {exc}".split("\n")[0], "")
         return {}, lines
     if not isinstance(data, dict):
         report.error(path, offset + 1, "the metadata must be a mapping of keys to values",

@@ -127,11 +127,12 @@ def _mkdocs_problems(text: str, path: str, custom_dir: str) -> tuple[Problem, ..
         return next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines), 1)
 
     bad_extensions = _check_extensions(data, line_of, found)
+    if bad_extensions:
+        data = {k: v for k, v in data.items() if k != "markdown_extensions"}  # reported above
     if "INHERIT" not in data:  # a config that inherits another is validated by the build itself
         for key, level, message in _mkdocs_validate(data, path, custom_dir):
-            if not (key == "markdown_extensions" and bad_extensions):
-                found.append((line_of(key), level, f"'{key}': {message}" if key else message,
-                              "see https://www.mkdocs.org/user-guide/configuration/"))
+            found.append((line_of(key), level, f"'{key}': {message}" if key else message,
+                          "see https://www.mkdocs.org/user-guide/configuration/"))
     return tuple(found)
 
 
@@ -196,7 +197,7 @@ def _mkdocs_validate(data: dict, path: str, custom_dir: str) -> list[tuple[str, 
             log.setLevel(logging.ERROR)  # its problems are returned, not logged
             try:
                 cfg = MkDocsConfig(config_file_path=path)
-                cfg.load_dict(copy.deepcopy(config))  # validating changes the values it is given
+                cfg.load_dict(_copy(config))  # validating changes the values it is given
                 errors, warned = cfg.validate()
             except Exception as exc:  # noqa: BLE001 - a value MkDocs did not expect at all
                 return [*out, ("", "error", f"MkDocs cannot read this configuration: "
@@ -207,6 +208,13 @@ def _mkdocs_validate(data: dict, path: str, custom_dir: str) -> list[tuple[str, 
             if not errors or not any(config.pop(key, None) is not None for key, _ in errors):
                 break
     return out + [(key, "warning", str(msg)) for key, msg in warned]
+
+
+def _copy(config: dict) -> dict:
+    try:
+        return copy.deepcopy(config)
+    except TypeError:  # a `!!python/name:` that names a module
+        return dict(config)
 
 
 # ---- bodies of files that are not in the model ----
