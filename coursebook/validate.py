@@ -35,6 +35,7 @@ HINTS = {
     "model_type": "write a mapping: 'key: value' lines indented under it",
     "literal_error": "",
     "greater_than": "",
+    "less_than_equal": "a slipped digit? the limits are in AUTHORING.md, 'Limits'",
     "string_pattern_mismatch": "use letters and digits only, e.g. VI",
 }
 HEADING_LINE = re.compile(r"^(#{1,6})\s+\S")
