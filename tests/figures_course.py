@@ -59,6 +59,19 @@ def make(root: Path) -> Path:
     for name in ("module.md", "module.es.md"):
         path = mod / name
         path.write_text(path.read_text(encoding="utf-8") + MODULE_TEXT, encoding="utf-8")
+    (images / "solution.png").write_bytes(raster((10, 10, 10)))
+    (images / "room.png").write_bytes(raster((250, 250, 10)))
+    (mod / "files" / "answers.csv").write_text("question,answer\n1,42\n", encoding="utf-8")
+    path = mod / "module.md"  # files only trainers see: in a trainer block, in the notes
+    path.write_text(path.read_text(encoding="utf-8") + """
+!!! trainer "Answers"
+    The [answer key](files/answers.csv) and a sketch:
+
+    ![The solution sketched](images/solution.png)
+""", encoding="utf-8")
+    notes = root / "instructor_notes" / "01-basics.md"
+    notes.write_text(notes.read_text(encoding="utf-8")
+                     + "\n![How to set the room](../modules/01-basics/images/room.png)\n", encoding="utf-8")
     path = mod / "module.md"  # a link in the front matter too
     path.write_text(path.read_text(encoding="utf-8").replace(
         'readings: ["[[reading:case]]"]', 'readings: ["[[reading:case]]", "[The data sheet](files/data.zip)"]'),

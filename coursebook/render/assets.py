@@ -32,6 +32,7 @@ from ..model import Course, Module, Page, Text
 
 ROOT = "@@site-root@@/"  # the site root, made relative to each page when it is written
 PUBLISHED = "assets/course/"
+TRAINER_PUBLISHED = "trainer/assets/course/"  # files only trainer text links: not in the participant zip
 FIGURE = re.compile(r"^!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]+)\s+(?P<q>[\"'])(?P<cap>[^\n]*?)(?P=q)\s*\)"
                     r"(?P<attrs>\{[^}\n]*\})?[ \t]*$")
 FIGCAPTION = re.compile(r"<figcaption\b")
@@ -39,14 +40,14 @@ MARKED_LINK = re.compile(r'<a\b[^>]*\bhref="' + re.escape(ROOT) + r'[^"]*"[^>]*>
 FILE_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(" + re.escape(ROOT) + r"(" + PUBLISHED + r"[^)\s]+)\)")
 
 
-def publish(path: Path, root: Path, docs: Path) -> str:
+def publish(path: Path, root: Path, docs: Path, folder: str = PUBLISHED) -> str:
     """Copy a repository file into the site source (once); its path there."""
     rel = path.resolve().relative_to(root.resolve()).as_posix()
-    dest = docs / PUBLISHED / rel
+    dest = docs / folder / rel
     if not dest.is_file() or dest.stat().st_size != path.stat().st_size:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest)
-    return PUBLISHED + rel
+    return folder + rel
 
 
 def rewrite(text: str, change: Callable[[Link], str | None], whole: bool = False) -> str:
@@ -92,12 +93,14 @@ def figures(text: str) -> str:
 # ---- site ----
 
 def site_markdown(text: str, source: Path, course: Course, docs: Path,
-                  pages: dict[Path, CoursePage]) -> str:
-    """Course Markdown for the site: files published, paths from the site root (`ROOT`)."""
+                  pages: dict[Path, CoursePage], participant: set[Path] | None = None) -> str:
+    """Course Markdown for the site: files published, paths from the site root (`ROOT`).
+    A file that no participant text shows (see `participant_files`) goes under `trainer/`."""
     def change(link: Link) -> str | None:
         where = target(link.href, source, course.root)
         if where.kind == "file":
-            return ROOT + quote(publish(localized(where.path, course.lang), course.root, docs))
+            folder = PUBLISHED if participant is None or where.path in participant else TRAINER_PUBLISHED
+            return ROOT + quote(publish(localized(where.path, course.lang), course.root, docs, folder))
         if where.kind == "page" and not link.image:
             page = pages.get(source_of(where.path, course))
             if page:
@@ -106,12 +109,35 @@ def site_markdown(text: str, source: Path, course: Course, docs: Path,
     return figures(rewrite(text, change))
 
 
+def participant_files(course: Course) -> set[Path]:
+    """The files (images, data) that participant text shows: linked outside trainer blocks in
+    a module, activity, page or reading, or in a module's front matter. The others are the
+    trainers' (linked from notes or trainer blocks only) and stay out of the participant zip."""
+    from collections import Counter
+
+    from ..markdown import trainer_blocks
+
+    def found(text: str, source: Path) -> Counter:
+        return Counter(w.path for w in (target(x.href, source, course.root) for x in links(text))
+                       if w.kind == "file")
+
+    shown: Counter = Counter()
+    texts = [*course.pages, *course.readings, *course.modules, *(a for m in course.modules for a in m.activities)]
+    for text in texts:
+        hidden = sum((found(b, text.path) for b in trainer_blocks(text.body)), Counter())
+        shown += found(text.body, text.path) - hidden
+    for m in course.modules:
+        for line in (*m.meta.objectives, *m.meta.key_points, *m.meta.readings):
+            shown += found(line, m.path)
+    return set(shown)
+
+
 def site_course(course: Course, docs: Path) -> Course:
     """The edition with every text's paths made ready for the site (files copied into `docs`)."""
-    pages = course_pages(course)
+    pages, participant = course_pages(course), participant_files(course)
 
     def fix(s: str, text: Text) -> str:
-        return site_markdown(s, text.path, course, docs, pages)
+        return site_markdown(s, text.path, course, docs, pages, participant)
 
     def body(text: Text) -> Text:
         return replace(text, body=fix(text.body, text))

@@ -5,6 +5,7 @@ course files lead to their pages, captions sit under their images."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -52,15 +53,33 @@ def test_every_image_and_link_of_every_page_resolves(figures_site: Path, lang: s
 
 def test_images_are_inside_the_offline_zip(figures_site: Path) -> None:
     for lang in ("en", "es"):
-        site = figures_site / lang
-        with zipfile.ZipFile(next((site / "downloads").glob("*.zip"))) as zf:
+        with zipfile.ZipFile(next((figures_site / lang / "downloads").glob("*.zip"))) as zf:
             names = set(zf.namelist())
-        for page in page_files(figures_site, lang):
-            for url in IMG.findall(page.read_text(encoding="utf-8")):
+            pages = {n: zf.read(n).decode("utf-8") for n in names if n.endswith(".html") and n != "404.html"}
+        shown = set()
+        for name, html in pages.items():
+            for url in IMG.findall(html):
                 if local(url):
-                    inside = (page.parent / local(url)).resolve().relative_to(site.resolve()).as_posix()
-                    assert inside in names, (page, url)
+                    inside = posixpath.normpath(posixpath.join(posixpath.dirname(name), local(url)))
+                    assert inside in names, (lang, name, url)
+                    shown.add(posixpath.basename(inside))
+        assert {"flow.svg" if lang == "en" else "flow.es.svg", "sheet.svg", "map.png"} <= shown
         assert "assets/course/modules/01-basics/files/data.zip" in names
+
+
+def test_trainer_only_files_stay_out_of_the_participant_zip(figures_site: Path) -> None:
+    site = figures_site / "en"
+    trainer = (site / "trainer" / "01-basics.html").read_text(encoding="utf-8")
+    shown = {(site / "trainer" / local(u)).resolve() for u in IMG.findall(trainer) + HREF.findall(trainer)
+             if local(u)}
+    published = site.resolve() / "trainer/assets/course/modules/01-basics"
+    for name in ("images/room.png", "images/solution.png", "files/answers.csv"):  # notes; trainer block
+        assert published / name in shown and (published / name).is_file(), name
+    assert (site / "trainer/assets/course/modules/01-basics/files/answers.csv").is_file()
+    assert "answers.csv" not in (site / "downloads.html").read_text(encoding="utf-8")
+    with zipfile.ZipFile(next((site / "downloads").glob("*.zip"))) as zf:
+        names = zf.namelist()
+    assert not [n for n in names if n.rsplit("/", 1)[-1] in ("room.png", "solution.png", "answers.csv")]
 
 
 def test_spanish_edition_uses_its_own_images_and_falls_back(figures_site: Path) -> None:
