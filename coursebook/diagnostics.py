@@ -36,8 +36,8 @@ class Report:
 
     root: Path
     items: list[Diagnostic] = field(default_factory=list)
-    _shown: dict[tuple[str, str], set] = field(default_factory=dict, repr=False, compare=False)
-    _rels: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _shown: dict[tuple[str, str], set] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _rels: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _rel(self, path: Path | str) -> str:
         key = str(path)
