@@ -31,10 +31,9 @@ def placeholders(text: str) -> set[str]:
     for _, name, _, _ in string.Formatter().parse(text):
         if name is None:
             continue
-        root = name.split(".")[0].split("[")[0]
-        if not root or root.isdigit():
-            raise ValueError("a placeholder needs a name, such as {n}")
-        names.add(root)
+        if not name.isidentifier():  # no {}, {0}, nor {n.__class__} reaching into the engine
+            raise ValueError(f"'{{{name}}}' is not a placeholder; a placeholder is a name, such as {{n}}")
+        names.add(name)
     return names
 
 

@@ -288,8 +288,9 @@ def test_interface_strings_never_raise(mini: Path) -> None:
     write(mini, "theme/i18n/es.yml", "language_name: &n Español\nday: *n\n")
     assert Strings(mini, "es")("day", n=2) == "Día 2"  # the broken one counts as empty: the engine's
     assert placeholders("Página {page} de {pages} {{literal}}") == {"page", "pages"}
-    with pytest.raises(ValueError):
-        placeholders("Día {}")
+    for wrong in ("Día {}", "Día {0}", "Día {n.__class__}", "Día {n[0]}", "Día {n"):
+        with pytest.raises(ValueError):
+            placeholders(wrong)
 
 
 def test_deck_ids_do_not_shift(mini: Path) -> None:
