@@ -23,7 +23,7 @@ from ..maths import copy_katex, site_config
 from ..model import Course
 from ..sanitize import esc_html as e
 from ..sanitize import site_extension
-from . import site_offline
+from . import csp, site_offline
 from . import site_pages as pages
 from .assets import place, site_course
 from .pdf import RTL
@@ -64,8 +64,7 @@ def write_source(course: Course, ctx: Context, docs: Path) -> None:
     assets = docs / "assets"
     shutil.copytree(ctx.theme_file("assets"), assets, dirs_exist_ok=True)
     shim = ctx.root / SHIM if (ctx.root / SHIM).exists() else Path(__file__).parents[2] / SHIM
-    (assets / "javascripts").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(shim, assets / "javascripts" / "iframe-worker.js")
+    csp.write_shim(shim, assets / "javascripts")  # its bootstrap as a file: no inline script
     copy_katex(ctx.root, assets / "katex", ctx.theme_file("maths/render-maths.js"))  # maths, offline
     _write(docs.parent, "mkdocs.yml", yaml.dump(_config(course, ctx, docs), Dumper=ConfigDumper,
                                                 allow_unicode=True, sort_keys=False))
@@ -169,6 +168,7 @@ def build(courses: list[Course], ctx: Context, out: Path) -> None:
         config = load_config(str(work / "mkdocs.yml"))
         config.site_dir = str(out / course.lang)
         mkdocs_build(config)
+        csp.add_policy(out / course.lang)  # a Content-Security-Policy in every page
         site_offline.offline_zip(course, work, out / course.lang)  # the participant site, zipped
         shutil.rmtree(cached, ignore_errors=True)
         _link_tree(out / course.lang, cached)
@@ -178,6 +178,7 @@ def build(courses: list[Course], ctx: Context, out: Path) -> None:
     target = f"{first}/index.html"
     (out / "index.html").write_text(
         f'<!doctype html><html lang="{source}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'">'
         f'<meta http-equiv="refresh" content="0; url={target}"><title>{e(courses[0].config.title)}</title>'
         f'</head><body><p><a href="{target}">{e(courses[0].config.title)}</a></p></body></html>\n',
         encoding="utf-8")

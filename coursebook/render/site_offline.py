@@ -18,6 +18,7 @@ from pathlib import Path
 from .. import layout
 from ..markdown import EXTENSION
 from ..model import Course
+from . import csp
 from . import site_pages as pages
 
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
@@ -58,6 +59,7 @@ def participant_site(course: Course, work: Path, target: Path) -> None:
                          markdown_extensions=extensions,
                          exclude_docs=f"/{TRAINER_PAGES}\n/{layout.trainers_guide(course)}\n")
     mkdocs_build(config)
+    csp.add_policy(target)  # as in the published site
 
 
 def offline_zip(course: Course, work: Path, site: Path) -> None:

@@ -137,7 +137,7 @@ def test_pdfs_show_metadata_as_text(hostile_site: Path) -> None:
     for field in ("Module", "Objective", "Keypoint", "Activity", "Grouping", "Output"):
         assert f"{field} {LEGAL}" in handout, field
     deck = _pdf_text(hostile_site / "en/slides/01-basics.pdf")
-    assert f"Module {LEGAL}" in deck
+    assert f"{SCRIPT} {IMG}" in deck.replace(SCRIPT.upper() + " " + IMG.upper(), "")  # not only the kicker
 
 
 def _visible(locator) -> str:
@@ -176,6 +176,57 @@ def test_chromium_fires_no_dialog_and_shows_the_strings(browser, hostile_site: P
     finally:
         page.close()
         server.close()
+
+
+# ---- Content-Security-Policy: in every page, and the site and decks still work ----
+
+def test_every_page_has_a_policy_without_unsafe_inline_scripts(hostile_site: Path) -> None:
+    for path in hostile_site.rglob("*.html"):
+        head = tinyhtml5.parse(path.read_text(encoding="utf-8")).find(f"{NS}head")
+        policies = [m.get("content") for m in head.iter(f"{NS}meta")
+                    if (m.get("http-equiv") or "").lower() == "content-security-policy"]
+        assert len(policies) == 1, path
+        scripts = next(x for x in policies[0].split(";") if x.strip().startswith(("script-src", "default-src")))
+        assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts, path
+        assert "object-src 'none'" in policies[0] or "default-src 'none'" in policies[0], path
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_policy_keeps_search_palette_and_decks_working(browser, hostile_site: Path, how: str) -> None:
+    server = Served(hostile_site) if how == "http" else None
+    base = server.url if server else hostile_site.as_uri()
+    page = browser.new_page()
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(m.text))
+    page.on("pageerror", lambda e: messages.append(str(e)))
+    try:
+        page.goto(f"{base}/en/modules/01-basics.html")
+        page.locator(".md-search__input").first.click()
+        page.keyboard.type("zebra")
+        page.wait_for_selector(".md-search-result__item", timeout=15000)  # the search worker runs
+        page.keyboard.press("Escape")
+        scheme = "document.body.getAttribute('data-md-color-scheme')"
+        before = page.evaluate(scheme)
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+        page.wait_for_selector(f"body:not([data-md-color-scheme={before!r}])")  # the palette's scripts run
+        page.goto(f"{base}/en/slides/01-basics.html#/B-2")
+        page.wait_for_selector(".reveal.ready")
+        with page.expect_popup() as popup:
+            page.keyboard.press("s")
+        notes = popup.value  # the speaker view, written by notes.js under the deck's policy
+        for _ in range(60):  # (polling from Python: the popup's policy refuses Playwright's own eval)
+            shown = notes.locator(".speaker-controls-notes .value").inner_text()
+            if "Say something" in shown or "Notes two" in shown:  # the notes of slide B-1 or B-2
+                break
+            notes.wait_for_timeout(250)
+        assert "Say something" in shown or "Notes two" in shown
+        notes.close()
+        violations = [m for m in messages if "Content Security Policy" in m or "Content-Security-Policy" in m]
+        assert violations == []
+    finally:
+        page.close()
+        if server:
+            server.close()
 
 
 # ---- check: hostile raw HTML in course text, each problem at its file:line ----
