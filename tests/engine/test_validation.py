@@ -336,3 +336,14 @@ def test_unreadable_languages_give_no_follow_on_warnings(mini: Path, old: str, n
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     found = problems(mini, strict=True)
     assert [(d.file, d.level) for d in found] == [("course/course.yml", "error")]
+
+
+def test_engine_catalogues_pass_their_own_check() -> None:
+    """Courses do not re-check the engine's theme/i18n (it is outside them): this test does."""
+    from coursebook.diagnostics import Report
+    from coursebook.i18n import check_catalogues
+    from tests.conftest import ROOT
+
+    report = Report(ROOT)
+    check_catalogues(ROOT, report)
+    assert report.items == []
