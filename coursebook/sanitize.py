@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .diagnostics import Report
     from .model import Course
 
-# What authors may write as raw HTML in course text (see AUTHORING.md)
+# What authors may write as raw HTML in course text (AUTHORING.md, "Images, HTML and safety")
 BLOCKS = {"div", "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
           "blockquote", "pre", "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr",
           "th", "td", "details", "summary", "figure", "figcaption"}

@@ -132,12 +132,17 @@ def _pdf_text(path: Path) -> str:
     return " ".join(out.stdout.split())
 
 
-def test_pdfs_show_metadata_as_text(hostile_site: Path) -> None:
+def test_pdfs_and_pptx_show_metadata_as_text(hostile_site: Path) -> None:
     handout = _pdf_text(next((hostile_site / "en/handouts").glob("01-*.pdf")))
     for field in ("Module", "Objective", "Keypoint", "Activity", "Grouping", "Output"):
         assert f"{field} {LEGAL}" in handout, field
     deck = _pdf_text(hostile_site / "en/slides/01-basics.pdf")
     assert f"{SCRIPT} {IMG}" in deck.replace(SCRIPT.upper() + " " + IMG.upper(), "")  # not only the kicker
+    from pptx import Presentation
+
+    slides = Presentation(hostile_site / "en/slides/01-basics.pptx").slides
+    text = " ".join(s.text_frame.text for slide in slides for s in slide.shapes if s.has_text_frame)
+    assert f"Module {LEGAL}" in text and f"Organisation {LEGAL}" in text
 
 
 def _visible(locator) -> str:
