@@ -40,8 +40,8 @@ LANGS = ["en", "es"]
 MODULES = ["01-flows", "02-data", "03-long"]
 IMG = (("img", "src"),)
 # every trainer-only marker of the fixture, by where it sits in the source
-MARKERS = ["toplevel", "collapsed", "expanded", "in-list", "in-note", "in-solution", "in-tab", "in-activity",
-           "notes-file", "step"]
+MARKERS = ["toplevel", "collapsed", "expanded", "in-list", "in-note", "in-solution", "in-tab", "in-div",
+           "in-activity", "notes-file", "step"]
 ELSEWHERE = ["in-reading", "in-slide"]  # not part of a module page: the trainer's guide or a trainer page
 
 
