@@ -83,6 +83,23 @@ def _trim_separator(parent: etree.Element, link: etree.Element) -> None:
         link.tail = link.tail[len(SEPARATOR):]
 
 
+def _orphan_footnotes(root: etree.Element) -> None:
+    """Drop the footnotes whose only references were in removed blocks: a footnote defined
+    inside a trainer block is collected by Python-Markdown into the document's footnote list."""
+    refs = {(a.get("href") or "").lstrip("#") for a in root.iter("a") if _has(a, "footnote-ref")}
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for div in [d for d in root.iter("div") if _has(d, "footnote")]:
+        for ol in div.iter("ol"):
+            gone = [x for x in ol if x.get("id") not in refs]
+            if gone:  # the others keep the numbers their references show
+                for number, li in enumerate(ol, 1):
+                    li.set("value", str(number))
+            for li in gone:
+                ol.remove(li)
+        if not any(True for _ in div.iter("li")) and div in parents:
+            parents[div].remove(div)
+
+
 def _prune_raw(md: Markdown) -> None:
     """Raw HTML blocks (`<div class="trainer">` without `markdown`) are kept aside by
     Python-Markdown as strings; remove trainer elements from those too."""
@@ -172,6 +189,7 @@ class TrainerTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         prune(root, self.classes)
+        _orphan_footnotes(root)
         _prune_raw(self.md)
         solutions = getattr(self.md, "coursebook_solutions", None)
         if solutions is not None:

@@ -99,6 +99,15 @@ def test_the_markdown_pipeline_drops_every_level_and_trainer_view_keeps_it() -> 
     assert all(not b.startswith(" ") for b in trainer_blocks(nested("MODX")))  # dedented
 
 
+def test_a_footnote_defined_in_a_trainer_block_goes_with_it() -> None:
+    text = "Public[^p].\n\n!!! trainer\n    Secret[^s].\n\n    [^s]: FOOTSECRET\n\n[^p]: Public note.\n"
+    md = Markdown(ROOT)
+    html = md.html(text)
+    assert "Public note." in html and "FOOTSECRET" not in html
+    assert '<li id="fn:p" value="2">' in html  # numbered as its reference says
+    assert "FOOTSECRET" in md.html(trainer_view(text))
+
+
 def test_a_course_mkdocs_yml_without_the_extension_still_drops_trainer_text(tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text("site_name: x\nmarkdown_extensions:\n  - admonition\n")
     html = Markdown(tmp_path).html("!!! note\n    ok\n\n    !!! trainer\n        HIDDEN\n")
