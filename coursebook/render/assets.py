@@ -253,3 +253,49 @@ def data_files(texts: list[Text]) -> list[tuple[str, str]]:
             name = Path(unquote(path)).name
             found.setdefault(unquote(path), label if name in label else f"{label} ({name})")
     return [(label, path) for path, label in found.items()]
+
+
+# ---- decorative images in print ----
+
+DECORATIVE_IMG = re.compile(r'<img\b(?=[^>]*\balt="")[^>]*\bsrc="(file:[^"]+)"[^>]*>')
+
+
+def decorative_backgrounds(html_text: str) -> str:
+    """A decorative image (alt="") printed as a background: PDF/UA tags every <img> as a
+    Figure that needs a description, but draws backgrounds as artifacts, which is what a
+    decorative image is. Its size is the image's own, shrunk to the column keeping its shape."""
+    def background(m: re.Match) -> str:
+        size = _pixel_size(m[1])
+        if size is None:
+            return m[0]
+        w, h = size
+        return (f'<span class="decorative" style="display: block; max-width: {w:g}px">'
+                f'<span style="display: block; padding-top: {100 * h / w:.4f}%; '
+                f'background: url(&quot;{m[1]}&quot;) 0 0 / 100% 100% no-repeat"></span></span>')
+    return DECORATIVE_IMG.sub(background, html_text)
+
+
+def _pixel_size(url: str) -> tuple[float, float] | None:
+    """An image file's size in CSS pixels (as WeasyPrint would lay it out), None if unknown."""
+    from urllib.parse import unquote, urlparse
+
+    path = Path(unquote(urlparse(url).path))
+    try:
+        if path.suffix.lower() == ".svg":
+            from lxml import etree
+
+            root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+            w, h = (re.match(r"^\s*([\d.]+)(px)?\s*$", root.get(k) or "") for k in ("width", "height"))
+            if w and h:
+                size = float(w[1]), float(h[1])
+            else:
+                box = [float(x) for x in re.split(r"[\s,]+", (root.get("viewBox") or "").strip()) if x]
+                size = (box[2], box[3]) if len(box) == 4 else (300.0, 150.0)
+        else:
+            from PIL import Image
+
+            with Image.open(path) as image:
+                size = float(image.width), float(image.height)
+    except (OSError, ValueError, SyntaxError):
+        return None
+    return size if size[0] > 0 and size[1] > 0 else None

@@ -21,12 +21,13 @@ from ..markdown import Answer, Solutions, trainer_blocks, trainer_view
 from ..model import Activity, Course, Module, Text
 from ..refs import Ref, replace_refs
 from ..sanitize import esc, esc_markdown
-from .assets import figure_label, label_figures, pdf_markdown
+from .assets import decorative_backgrounds, figure_label, label_figures, pdf_markdown
 from .pdf_write import build_date, write_pdf
 from .print_tabs import print_tabs
 from .site_pages import _step_clock, duration
 
 SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+BACKGROUND = re.compile(r"url\(&quot;(file:[^&]+)&quot;\)")
 RTL = {"ar", "fa", "he", "ur"}
 
 
@@ -72,7 +73,8 @@ class Printer:
             self.answers += self._group.found
             self._group.found = []
         html = label_figures(html, figure_label(source, self.course, self.t))  # "Figure VI." + counter
-        return SRC.sub(lambda m: m[1] + _file_url(source.parent, m[2], self.course.lang) + m[3], html)
+        html = SRC.sub(lambda m: m[1] + _file_url(source.parent, m[2], self.course.lang) + m[3], html)
+        return decorative_backgrounds(html)  # alt="": an artifact in PDF/UA, not an untagged figure
 
     def inline(self, text: str, source: Path | None = None) -> str:
         """One line (an objective, a step); links to course files, written in `source`, as in `html`."""
@@ -267,4 +269,5 @@ def _images(html: str) -> list[Path]:
     """Image files an HTML document embeds, so that changing one re-renders the PDF."""
     from urllib.parse import unquote, urlparse
 
-    return [Path(unquote(urlparse(m[2]).path)) for m in SRC.finditer(html) if m[2].startswith("file:")]
+    urls = [m[2] for m in SRC.finditer(html)] + BACKGROUND.findall(html)  # decorative_backgrounds
+    return [Path(unquote(urlparse(u).path)) for u in urls if u.startswith("file:")]
