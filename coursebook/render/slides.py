@@ -24,7 +24,7 @@ from ..maths import copy_katex
 from ..model import Course, Module
 from ..refs import Ref, replace_refs
 from ..sanitize import esc
-from .assets import deck_markdown, deck_print, deck_web, publish
+from .assets import deck_markdown, deck_print, deck_web, decorative_backgrounds, publish
 from .pdf import RTL, _file_url, _images
 from .pdf_write import build_date
 from .site_pages import duration
@@ -153,7 +153,8 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
         (out_dir / Path(layout.deck_html(m)).name).write_text(html, encoding="utf-8")
         for template, target in (("print.html", layout.deck_pdf(m)),
                                  ("handout.html", layout.deck_handout(m))):
-            page = for_print(deck_print(env.get_template(template).render(**values)))  # maths as images, code lines
+            page = env.get_template(template).render(**values)
+            page = for_print(decorative_backgrounds(deck_print(page)))  # maths as images, code lines
             jobs.append(Job(write_slides_pdf, (page, docs.as_uri() + "/", css, allowed), docs / target,
                             deps=(*map(Path, css), *_images(page)), cost=len(page)))
         jobs.append(_pptx_job(course, m, views, ctx, docs, values))
