@@ -112,6 +112,7 @@ def check(course: Course, report: Report) -> None:
             if i not in placed and _has_embed(line_text):
                 report.error(m.path, m.body_line + i, "[[embed:…]] must be a paragraph of its own",
                              "put it on its own line, at the left margin, with blank lines around it")
+        _steps_follow(m, report)
     others = [(p.path, p.body_line, p.body) for p in course.pages + course.readings]
     others += [(a.path, a.body_line, a.body) for m in course.modules for a in m.activities]
     others += [(m.notes.path, m.notes.body_line, m.notes.body) for m in course.modules if m.notes]
@@ -124,3 +125,18 @@ def check(course: Course, report: Report) -> None:
 
 def _has_embed(line: str) -> bool:
     return any(m[1] == KIND for m in PATTERN.finditer(line))
+
+
+def _steps_follow(m, report: Report) -> None:
+    """The facilitation steps must run the activities in the agenda's order (embeds first)."""
+    if not m.notes or not m.notes.meta.steps:
+        return
+    steps = [(i, s.activity) for i, s in enumerate(m.notes.meta.steps) if s.activity]
+    order = [a.slug for a in m.activities_in_order if a.slug in {x for _, x in steps}]
+    for (i, slug), expected in zip(steps, order, strict=False):
+        if slug != expected:
+            report.warning(m.notes.src.path, m.notes.src.line_of("steps", i, "activity"),
+                           f"step runs activity '{slug}' where the agenda has '{expected}'",
+                           "order the steps as the activities run: embedded ones where the text "
+                           "embeds them, the others after")
+            return

@@ -68,8 +68,7 @@ def course(tmp: Path, solutions: str | None) -> Path:
     warm_up = root / "modules" / "01-basics" / "activities" / "warm-up.md"
     warm_up.write_text(warm_up.read_text() + "\n??? solution\n    Ideas such as SOLUTIONWARMUP.\n")
     notes = root / "instructor_notes" / "01-basics.md"
-    notes.write_text(notes.read_text().replace("  - minutes: 30\n    do: Present [[slide:B-2]].\n",
-                                               "  - minutes: 30\n    do: Present [[slide:B-2]].\n"
+    notes.write_text(notes.read_text().replace("    do: Run the warm-up.\n", "    do: Run the warm-up.\n"
                                                "  - minutes: 15\n    activity: wrap-up\n    do: Sum up.\n"))
     if solutions:
         config = root / "course" / "course.yml"
@@ -199,3 +198,16 @@ def test_a_translation_that_embeds_differently_is_a_warning(tmp_path: Path) -> N
         load_courses(Options(root, strict=True))
     got = [(d.level, d.line, d.message) for d in err.value.diagnostics if str(d.file).endswith("module.es.md")]
     assert got == [("warning", 4, "this translation embeds no activity, its source ['warm-up']")]
+
+
+def test_steps_that_run_activities_out_of_the_agenda_order_are_a_warning(tmp_path: Path) -> None:
+    root = course(tmp_path, None)
+    notes = root / "instructor_notes" / "01-basics.md"
+    text = notes.read_text()
+    notes.write_text(text.replace("activity: warm-up", "activity: @").replace("activity: wrap-up", "activity: warm-up")
+                     .replace("activity: @", "activity: wrap-up"))
+    with pytest.raises(CourseError) as err:
+        load_courses(Options(root, languages=["en"], strict=True))
+    got = [(d.level, d.message) for d in err.value.diagnostics if str(d.file).endswith("01-basics.md")
+           and "agenda" in d.message]
+    assert got == [("warning", "step runs activity 'wrap-up' where the agenda has 'warm-up'")]
