@@ -294,7 +294,7 @@ def _downloads(m: Module, t: Strings) -> list[tuple[str, str]]:
 
 def size(path: Path) -> str:
     n = path.stat().st_size
-    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+    return f"{max(1, round(n / 1024))} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"  # never "0 KB"
 
 
 ZIP_SIZE = "@@offline-zip-size@@"

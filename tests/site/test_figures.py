@@ -137,7 +137,7 @@ def test_data_files_ship_and_are_listed_per_module(figures_site: Path) -> None:
         downloads = (site / "downloads.html").read_text(encoding="utf-8")
         module = downloads[downloads.index("B. "):]
         assert 'href="assets/course/modules/01-basics/files/data.zip"' in module
-        assert "(data.zip)" in module and "ZIP," in module
+        assert "(data.zip)" in module and "ZIP, 1 KB" in module  # 22 bytes: not "0 KB"
 
 
 def test_offline_zip_names_are_readable_in_every_language(figures_site: Path) -> None:
