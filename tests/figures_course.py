@@ -98,6 +98,9 @@ def make(root: Path) -> Path:
 ![Flow from inputs to outputs](../modules/01-basics/images/flow.svg)
 
 Read [the case](../course/readings/case.md).
+
+Note:
+Point to [the case](../course/readings/case.md) again.
 """, encoding="utf-8")
     write(root, "course/index.md", """
         ---

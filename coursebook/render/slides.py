@@ -88,7 +88,8 @@ def slide_views(course: Course, module: Module, ctx: Context) -> list[SlideView]
         else:
             html = _abs(md.html(body), slide.path, lang)
         notes_md = replace_refs(slide.notes, resolve)
-        views.append(SlideView(slide.id, slide.title, slide.layout, html, md.html(notes_md), columns,
+        notes = md.html(deck_markdown(notes_md, slide.path, course, docs, pages) if slide.path else notes_md)
+        views.append(SlideView(slide.id, slide.title, slide.layout, html, notes, columns,
                                notes_md, body))
     return views
 
@@ -147,7 +148,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
         views = slide_views(course, m, ctx)
         values = {**base, "module": m, "slides": views, "duration": duration(m.minutes, t),
                   "title": m.deck.title, "fallback": _fallback_notice(course, ctx) if m.deck.fallback else ""}
-        web = [SlideView(**{**v.__dict__, "html": _web(v.html, out_dir, ctx.root),
+        web = [SlideView(**{**v.__dict__, "html": _web(v.html, out_dir, ctx.root), "notes": deck_web(v.notes),
                             "columns": [_web(x, out_dir, ctx.root) for x in v.columns]}) for v in views]
         html = env.get_template("deck.html").render(**{**values, "slides": web})
         (out_dir / Path(layout.deck_html(m)).name).write_text(html, encoding="utf-8")

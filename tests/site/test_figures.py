@@ -123,6 +123,8 @@ def test_links_to_course_files_lead_to_their_pages(figures_site: Path) -> None:
     assert '<a href="../modules/01-basics.html">basics module</a>' in reading
     deck = (figures_site / "en" / "slides" / "01-basics.html").read_text(encoding="utf-8")
     assert 'href="../readings/case.html"' in deck
+    notes = re.findall(r'<aside class="notes">(.*?)</aside>', deck, re.S)
+    assert any('<a href="../readings/case.html">the case</a> again' in x for x in notes)  # speaker notes
     assert 'src="../assets/course/modules/01-basics/images/flow.svg"' in deck
     es_deck = (figures_site / "es" / "slides" / "01-basics.html").read_text(encoding="utf-8")
     assert 'src="../assets/course/modules/01-basics/images/flow.es.svg"' in es_deck
