@@ -134,6 +134,9 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     out_dir = docs / "slides"
     _copy_reveal(ctx, out_dir / "reveal")
     shutil.copyfile(ctx.theme_file("slides/slides.css"), out_dir / "reveal" / "course-slides.css")
+    logo = _logo(ctx, course)
+    if logo:  # the footer's logo, as in the PowerPoint deck
+        shutil.copyfile(logo, out_dir / "reveal" / logo.name)
     write_css(out_dir / "reveal")  # code colours
     copy_katex(ctx.root, out_dir / "katex", ctx.theme_file("maths/render-maths.js"))  # maths, offline
     env = Environment(loader=FileSystemLoader([str(d / "slides") for d in ctx.theme_dirs]),
@@ -150,7 +153,8 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
                   "title": m.deck.title, "fallback": _fallback_notice(course, ctx) if m.deck.fallback else ""}
         web = [SlideView(**{**v.__dict__, "html": _web(v.html, out_dir, ctx.root), "notes": deck_web(v.notes),
                             "columns": [_web(x, out_dir, ctx.root) for x in v.columns]}) for v in views]
-        html = env.get_template("deck.html").render(**{**values, "slides": web})
+        html = env.get_template("deck.html").render(**{**values, "slides": web,
+                                                       "logo": f"reveal/{logo.name}" if logo else ""})
         (out_dir / Path(layout.deck_html(m)).name).write_text(html, encoding="utf-8")
         for template, target in (("print.html", layout.deck_pdf(m)),
                                  ("handout.html", layout.deck_handout(m))):
@@ -167,14 +171,20 @@ def warn_overflow(course: Course, ctx: Context, report) -> None:
     report_overflow(course, ctx.docs(course), layout.deck_pdf, report)
 
 
+def _logo(ctx: Context, course: Course) -> Path | None:
+    """The organisation's logo (course.yml), when the file is there."""
+    rel = course.config.organisation.logo
+    path = ctx.root / rel if rel else None
+    return path if path and path.is_file() else None
+
+
 def _pptx_job(course: Course, m: Module, views: list[SlideView], ctx: Context, docs: Path,
               values: dict) -> Job:
     """The PowerPoint deck: the same slide HTML as the other decks, the course's look."""
     c, t = course.config, values["t"]
     template = ctx.theme_file("slides/template.pptx")
     css = ctx.theme_file("slides/slides.css")
-    logo = ctx.root / c.organisation.logo if c.organisation.logo else None
-    logo = logo if logo and logo.is_file() else None
+    logo = _logo(ctx, course)
     slides = [{"id": v.id, "title": v.title, "layout": v.layout, "html": deck_print(v.html),
                "columns": [deck_print(x) for x in v.columns],
                "notes": v.notes_text} for v in views]
