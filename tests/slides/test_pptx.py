@@ -144,6 +144,8 @@ RICH = """\
     2. nested two
 
 Closing paragraph.
+
+See [the code](#/X-3) and [another deck](02-data.html#/D-2).
 """
 
 CODE = """\
@@ -205,11 +207,18 @@ def test_runs_keep_bold_italic_code_and_links(rich_deck: Path) -> None:
     assert runs["code"].font.name == "DejaVu Sans Mono"
     assert runs["emphasis"].font.italic
     assert [p.text for p in paras] == ["Bold lead: then a link and code and emphasis", "Second",
-                                       "nested one", "nested two", "Closing paragraph."]
-    assert [p.level for p in paras] == [0, 0, 1, 1, 0]
+                                       "nested one", "nested two", "Closing paragraph.",
+                                       "See the code and another deck."]
+    assert [p.level for p in paras] == [0, 0, 1, 1, 0, 0]
     bullets = [p._p.pPr.find(qn("a:buChar")) is not None for p in paras]
     numbers = [p._p.pPr.find(qn("a:buAutoNum")) is not None for p in paras]
-    assert bullets == [True, True, False, False, False] and numbers == [False, False, True, True, False]
+    assert bullets == [True, True, False, False, False, False]
+    assert numbers == [False, False, True, True, False, False]
+    jump = next(r for r in paras[5].runs if r.text == "the code")._r.rPr.find(qn("a:hlinkClick"))
+    assert jump.get("action") == "ppaction://hlinksldjump"  # a [[slide:…]] link jumps inside the deck
+    assert slide.part.related_part(jump.get(qn("r:id"))).partname == "/ppt/slides/slide3.xml"  # X-3
+    other = next(r for r in paras[5].runs if r.text == "another deck")
+    assert other.hyperlink.address == "02-data.pptx"  # the other deck as PowerPoint, beside this one
 
 
 def test_code_block_keeps_its_lines(rich_deck: Path) -> None:
