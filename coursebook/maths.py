@@ -116,7 +116,8 @@ def formulas(html: str) -> list[tuple[str, bool]]:
 
 
 def check_maths(text: str, path: Path, first: int, report, root: Path) -> None:
-    """Report every formula of a Markdown text that cannot be drawn, at its line.
+    """Report every formula of a Markdown text that cannot be drawn, at its line: by ziamath
+    (PDFs, PPTX) or, where Node.js is installed, by the site's KaTeX.
 
     What counts as maths is what arithmatex finds with the project's Markdown configuration,
     so `$5 and $6` or a `$` in code are never taken for formulas."""
@@ -124,6 +125,8 @@ def check_maths(text: str, path: Path, first: int, report, root: Path) -> None:
         return
     for latex, display in formulas(_markdown(root).html(text)):
         why = problem(latex)
+        if why is None and (katex := _katex_checker(root)) is not None:
+            why = katex.problem(latex.strip(), display)
         if why is None:
             continue
         written = [latex.strip()] if display else [f"${latex}$", f"\\({latex}\\)", latex]
@@ -132,6 +135,46 @@ def check_maths(text: str, path: Path, first: int, report, root: Path) -> None:
         report.error(path, line, f"formula '{_short(latex)}' cannot be drawn: {why}",
                      "fix the LaTeX (KaTeX's and ziamath's common subset: \\frac, ^, _, \\sqrt, "
                      "\\text{…}, Greek letters); a literal dollar sign is written \\$")
+
+
+KATEX_CHECK = """
+const katex = require(process.argv[1]);
+require("readline").createInterface({input: process.stdin}).on("line", line => {
+  const [tex, display] = JSON.parse(line);
+  let error = null;
+  try { katex.renderToString(tex, {displayMode: display, throwOnError: true, strict: "ignore"}); }
+  catch (e) { error = String(e.message).replace(/^KaTeX parse error: /, "").split(" at position")[0]; }
+  process.stdout.write(JSON.stringify(error) + "\\n");
+});
+"""
+
+
+class _KatexChecker:
+    """One Node.js process that parses formulas with the site's KaTeX, as the browser will."""
+
+    def __init__(self, katex: Path):
+        import atexit
+        import subprocess
+
+        self.process = subprocess.Popen(["node", "-e", KATEX_CHECK, str(katex)], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        atexit.register(self.process.kill)
+
+    def problem(self, latex: str, display: bool) -> str | None:
+        import json
+
+        self.process.stdin.write(json.dumps([latex, display]) + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+
+@lru_cache(maxsize=4)
+def _katex_checker(root: Path) -> _KatexChecker | None:
+    """The KaTeX checker, or None without Node.js or KaTeX (then ziamath alone checks)."""
+    source = root / KATEX if (root / KATEX).is_dir() else Path(__file__).parents[1] / KATEX
+    if shutil.which("node") is None or not (source.parent / "package.json").is_file():
+        return None
+    return _KatexChecker(source.parent)
 
 
 @lru_cache(maxsize=8)

@@ -5,6 +5,7 @@ alternative; the Pygments colours pass WCAG AA; a formula that cannot be drawn i
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -170,6 +171,22 @@ def test_an_undrawable_formula_is_a_check_error_at_its_line(tmp_path: Path) -> N
     assert any(d.file == "slides/01-basics.md" and "\\foo" in d.message for d in found)
     assert len(found) == 2  # code and plain dollars are not formulas
 
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="KaTeX checks need Node.js")
+def test_a_formula_only_the_sites_katex_rejects_is_a_check_error(tmp_path: Path) -> None:
+    from coursebook.build import Options, load_courses
+    from coursebook.diagnostics import CourseError
+
+    root = maths_course(tmp_path / "course")
+    module = root / "modules" / "01-basics" / "module.md"
+    module.write_text(module.read_text() + "\nMass in $\\mbox{kg}$.\n")
+    assert problem("\\mbox{kg}") is None  # ziamath would draw it; KaTeX would show an error
+    with pytest.raises(CourseError) as raised:
+        load_courses(Options(root, languages=["en"], verbosity=0))
+    found = [d for d in raised.value.diagnostics if "cannot be drawn" in d.message]
+    assert [(d.file, d.line, "\\mbox" in d.message) for d in found] == \
+        [("modules/01-basics/module.md", len(module.read_text().split("\n")) - 1, True)]
 
 def test_a_code_block_split_over_pages_keeps_three_lines_on_each(tmp_path: Path) -> None:
     """Sections whose space before a code block grows by 3 mm: wherever a block breaks, at
