@@ -318,5 +318,5 @@ def test_libreoffice_opens_every_deck(request, site_name: str, tmp_path: Path) -
         subprocess.run(["pdftoppm", "-png", "-r", "20", "-f", "2", "-l", "2", str(first),
                         str(tmp_path / lang_dir.name / "page")], check=True)
         png = next((tmp_path / lang_dir.name).glob("page*.png"))
-        ink = sum(1 for px in Image.open(png).convert("L").getdata() if px < 128)
+        ink = sum(Image.open(png).convert("L").histogram()[:128])  # dark pixels
         assert ink > 200, f"slide 2 of {pptx[0]} looks blank in LibreOffice"  # text was drawn
