@@ -10,6 +10,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import files
 from .context import SAFE_CODE, Context
 from .diagnostics import CourseError, Report
 from .jobs import Runner
@@ -44,6 +45,7 @@ class Options:
 def load_courses(options: Options) -> list[Course]:
     """Stages 1–3: read the files, validate them, and make one course per language."""
     report = options.report
+    files.forget()                                          # paths may lead elsewhere since the last run
     sources = load_project(options.root, report)           # 1. load
     validate_files(sources, report)                         # 2. validate each file
     check_symlinks(options.root, report, options.out)       # nothing read from outside the repository

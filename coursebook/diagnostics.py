@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -112,3 +112,12 @@ def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
     if close:
         return f"did you mean '{close[0]}'?"
     return "valid: " + ", ".join(choices) if choices else ""
+
+
+def line_counter(text: str) -> Callable[[int], int]:
+    """A function from an offset in `text` to its 0-based line: counting from the start for
+    every match would make checking a long file quadratic."""
+    import bisect
+
+    newlines = [i for i, c in enumerate(text) if c == "\n"]
+    return lambda offset: bisect.bisect_left(newlines, offset)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
 from . import layout
-from .diagnostics import Report
+from .diagnostics import Report, line_counter
 from .model import Course
 
 IMAGE_EXTS = (".svg", ".png", ".jpg", ".jpeg")
@@ -64,19 +65,20 @@ def blank_code(text: str) -> str:
 def links(text: str) -> list[Link]:
     """Every link and image of a Markdown text (not those shown as code), in order."""
     prose = blank_code(text)
+    line_at = line_counter(prose)
     found = []
     for m in INLINE.finditer(prose):
         title = m["title"][1:-1] if m["title"] else None
         found.append(Link(m.start(), m.end(), bool(m["bang"]), text[m.start("text"):m.end("text")],
                           _bare(text[m.start("href"):m.end("href")]), title, m["attrs"] or "",
-                          prose.count("\n", 0, m.start()), "inline"))
+                          line_at(m.start()), "inline"))
     for m in RAW_IMG.finditer(prose):
         found.append(Link(m.start("href"), m.end("href"), True, "", text[m.start("href"):m.end("href")],
-                          None, "", prose.count("\n", 0, m.start()), "raw"))
+                          None, "", line_at(m.start()), "raw"))
     for m in REFDEF.finditer(prose):
         href = text[m.start("href"):m.end("href")]
         found.append(Link(m.start("href"), m.end("href"), Path(_bare(href)).suffix.lower() in IMAGE_EXTS,
-                          m["text"], _bare(href), None, "", prose.count("\n", 0, m.start()), "ref"))
+                          m["text"], _bare(href), None, "", line_at(m.start()), "ref"))
     return sorted(found, key=lambda x: x.start)
 
 
@@ -113,6 +115,13 @@ class Target:
 
 def target(href: str, source: Path, root: Path) -> Target:
     """Where `href`, written in the file `source`, leads."""
+    return _target(href, source.parent, root)
+
+
+@lru_cache(maxsize=8192)
+def _target(href: str, folder: Path, root: Path) -> Target:
+    """`target()`, remembered within one run: a long file names the same few files thousands
+    of times, and each would be resolved on disk again. `forget()` starts a new run."""
     if not href or href.startswith("#"):
         return Target("anchor", fragment=href[1:])
     if SCHEME.match(href):
@@ -121,7 +130,7 @@ def target(href: str, source: Path, root: Path) -> Target:
         return Target("outside")
     part, _, fragment = href.partition("#")
     part = unquote(part.split("?", 1)[0])
-    path = (source.parent / part).resolve()
+    path = (folder / part).resolve()
     if not path.is_relative_to(root.resolve()):
         return Target("outside", path, fragment)
     if path.is_dir():
@@ -129,6 +138,11 @@ def target(href: str, source: Path, root: Path) -> Target:
     if not path.is_file():
         return Target("missing", path, fragment)
     return Target("page" if path.suffix.lower() == ".md" else "file", path, fragment)
+
+
+def forget() -> None:
+    """Forget what paths led to: files may have changed since the last run (serve)."""
+    _target.cache_clear()
 
 
 def localized(path: Path, lang: str) -> Path:

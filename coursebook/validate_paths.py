@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Report
+from .diagnostics import Report, line_counter
 
 if TYPE_CHECKING:
     from .load import Sources
@@ -126,10 +126,11 @@ def _sources(text: str) -> list[tuple[int, str, bool]]:
     found = [(link.line, link.href, link.image) for link in links(text)
              if link.form != "raw" and not (link.form == "inline" and link.image)]  # those: _check_image
     prose = blank_code(text)
+    line_at = line_counter(prose)
     for tag in MEDIA_TAG.finditer(prose):
         for attr in FETCHED.finditer(tag[0]):
             value = next(x for x in attr.groups() if x is not None)
-            found.append((prose.count("\n", 0, tag.start() + attr.start()), value, True))
+            found.append((line_at(tag.start() + attr.start()), value, True))
     return found
 
 
