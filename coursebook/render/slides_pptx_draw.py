@@ -286,7 +286,20 @@ def table_shape(slide, table: Table, rect: tuple[int, int, int, int], look: Look
             if look.styled:
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = rgb(look.header if table.header[i] else "FFFFFF")
+                _borders(cell, look.border)
+                for r in para.runs:
+                    r.font.name = r.font.name or look.body_font
     return shape
+
+
+def _borders(cell, colour: str) -> None:
+    """Thin borders on every side, as the HTML tables have (before the fill: schema order)."""
+    tcPr = cell._tc.get_or_add_tcPr()
+    for side in ("a:lnB", "a:lnT", "a:lnR", "a:lnL"):
+        line = etree.Element(qn(side), w="9525")
+        fill = etree.SubElement(line, qn("a:solidFill"))
+        etree.SubElement(fill, qn("a:srgbClr"), val=colour)
+        tcPr.insert(0, line)
 
 
 def picture_shape(slide, pic: Picture, rect: tuple[int, int, int, int], look: Look):
