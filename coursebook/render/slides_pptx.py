@@ -166,9 +166,9 @@ def _to_front(slide, shape) -> None:
     tree.insert(2, shape._element)
 
 
-def _content(slide, blocks, box, look: Look, body=None) -> None:
+def _content(slide, blocks, box, look: Look, body=None, large: bool = False) -> None:
     """Stack the blocks in the box; the first text block goes into the body placeholder."""
-    scale, heights = plan(blocks, box, look)
+    scale, heights = plan(blocks, box, look, large)
     x, y, w, _ = box
     for block, h in zip(blocks, heights, strict=True):
         rect = (x, y, w, h)
@@ -268,7 +268,8 @@ def _slide(prs, s: dict, deck: dict, look: Look, reader: Reader, width: int, hei
         slide = prs.slides.add_slide(_layout(prs, ("Title and Content",), 1))
         _title(slide, runs, look, title_rect, 36.0)
         body = next((p for p in slide.placeholders if p.placeholder_format.idx != 0), None)
-        _content(slide, blocks, _box(body) if body is not None and not look.styled else box, look, body)
+        _content(slide, blocks, _box(body) if body is not None and not look.styled else box, look, body,
+                 large=s["layout"] == "image")
     if look.styled and s["layout"] != "section":
         rule = (margin, title_rect[1] + title_rect[3] + int(Inches(0.05)), width - 2 * margin, int(Pt(3)))
         _bar(slide, rule, look.green)

@@ -110,7 +110,8 @@ def fixed_height(block: Block, width: int, look: Look, scale: float) -> int:
     return 0
 
 
-def plan(blocks: list[Block], box: tuple[int, int, int, int], look: Look) -> tuple[float, list[int]]:
+def plan(blocks: list[Block], box: tuple[int, int, int, int], look: Look,
+         large: bool = False) -> tuple[float, list[int]]:
     """The font scale and each block's height so that everything fits the box: text at full
     size when it can, pictures sharing what is left (at least a third of the box)."""
     x, y, w, h = box
@@ -126,7 +127,8 @@ def plan(blocks: list[Block], box: tuple[int, int, int, int], look: Look) -> tup
         scale = max(MIN_SCALE, scale - 0.05)
     room = max(room, int(Inches(0.8)) * len(pictures))
     if pictures:
-        natural = [min(w, p.natural) * p.height / p.width for p in pictures]
+        natural = [(w if large else min(w, p.natural)) * p.height / p.width for p in pictures]  # image
+        # layout: "one large image", as wide or as high as the slide allows
         share = min(1.0, room / max(1, sum(natural)))
         for i, b in enumerate(blocks):
             if isinstance(b, Picture):

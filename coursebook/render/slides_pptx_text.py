@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import lxml.html
+from lxml import etree
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCKS = HEADINGS | {"p", "ul", "ol", "li", "pre", "table", "div", "blockquote", "details", "summary",
@@ -129,6 +130,52 @@ def latex(el) -> str:
     return MATH_DELIMS.sub("", el.text_content()).strip()
 
 
+def inline_maths(tex: str, style: Style = Style()) -> list[Run]:
+    """Inline maths as a line of text can show it: the formula's characters (MathML from
+    latex2mathml, as ziamath reads LaTeX), letters in italic, sub- and superscripts lowered
+    and raised, a fraction as a/b, a root as √(x). LaTeX it cannot read stays as typed."""
+    from latex2mathml.converter import convert
+
+    try:
+        root = etree.fromstring(convert(tex).encode("utf-8"))
+    except Exception:  # noqa: BLE001 — check reports bad maths; never lose the text here
+        return [Run(tex, replace(style, italic=True))]
+    runs: list[Run] = []
+
+    def walk(el, st: Style) -> None:
+        tag = etree.QName(el).localname
+        kids = list(el)
+        if tag in ("msub", "munder", "msup", "mover", "msubsup", "munderover") and len(kids) >= 2:
+            walk(kids[0], st)
+            low, high = replace(st, sub=True), replace(st, sup=True)
+            scripts = {"msub": [low], "munder": [low], "msup": [high], "mover": [high]}.get(tag, [low, high])
+            for kid, script in zip(kids[1:], scripts, strict=False):
+                walk(kid, script)
+        elif tag == "mfrac" and len(kids) == 2:
+            walk(kids[0], st)
+            runs.append(Run("/", st))
+            walk(kids[1], st)
+        elif tag in ("msqrt", "mroot") and kids:
+            runs.append(Run("√(", st))
+            walk(kids[0], st)
+            runs.append(Run(")", st))
+        elif tag in ("annotation", "annotation-xml"):
+            return
+        elif tag in ("mi", "mn", "mo", "mtext", "ms"):
+            text = "".join(el.itertext())
+            if tag == "mo" and not (st.sub or st.sup) and text not in "()[]{}|,.;:!′∑∏∫":
+                text = f" {text} "  # w ≥ 0, as KaTeX spaces relations and operators
+            runs.append(Run(text, replace(st, italic=tag == "mi" and len(text) == 1)))
+        elif tag == "mspace":
+            runs.append(Run(" ", st))
+        else:
+            for kid in kids:
+                walk(kid, st)
+
+    walk(root, style)
+    return runs or [Run(tex, replace(style, italic=True))]
+
+
 def _squash(runs: list[Run]) -> list[Run]:
     """Whitespace as a browser shows it: runs of spaces and newlines become one space, none
     at the ends of the paragraph; line breaks kept."""
@@ -197,7 +244,7 @@ class Reader:
         elif tag == "img":
             self.image(el)
         elif "arithmatex" in cls.split():
-            runs.append(Run(latex(el), replace(style, italic=True)))
+            runs += inline_maths(latex(el), style)
         elif tag in ("strong", "b"):
             self.inline(el, replace(style, bold=True), runs)
         elif tag in ("em", "i", "cite", "dfn", "var"):

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from coursebook.markdown import Markdown
 from coursebook.render.slides_pptx import write_pptx
+from coursebook.render.slides_pptx_text import inline_maths, latex
 from tests.conftest import ROOT
 
 DECORATION = {"Footer", "Slide id", "Logo", "Decoration"}
@@ -53,6 +54,9 @@ def html_blocks(section) -> list[str]:
             return
         if el.tag == "div" and "arithmatex" in cls:  # display maths: a picture in PowerPoint
             flush()
+            return
+        if "arithmatex" in cls:  # inline maths: its characters, as PowerPoint writes them (tested below)
+            current.append("".join(r.text for r in inline_maths(latex(el))))
             return
         if el.tag == "pre":
             flush()
@@ -143,7 +147,7 @@ RICH = """\
     1. nested one
     2. nested two
 
-Closing paragraph.
+Closing paragraph with $w \\ge 0$ and $x^2$.
 
 See [the code](#/X-3) and [another deck](02-data.html#/D-2).
 """
@@ -207,7 +211,7 @@ def test_runs_keep_bold_italic_code_and_links(rich_deck: Path) -> None:
     assert runs["code"].font.name == "DejaVu Sans Mono"
     assert runs["emphasis"].font.italic
     assert [p.text for p in paras] == ["Bold lead: then a link and code and emphasis", "Second",
-                                       "nested one", "nested two", "Closing paragraph.",
+                                       "nested one", "nested two", "Closing paragraph with w ≥ 0 and x2.",
                                        "See the code and another deck."]
     assert [p.level for p in paras] == [0, 0, 1, 1, 0, 0]
     bullets = [p._p.pPr.find(qn("a:buChar")) is not None for p in paras]
@@ -217,6 +221,9 @@ def test_runs_keep_bold_italic_code_and_links(rich_deck: Path) -> None:
     jump = next(r for r in paras[5].runs if r.text == "the code")._r.rPr.find(qn("a:hlinkClick"))
     assert jump.get("action") == "ppaction://hlinksldjump"  # a [[slide:…]] link jumps inside the deck
     assert slide.part.related_part(jump.get(qn("r:id"))).partname == "/ppt/slides/slide3.xml"  # X-3
+    maths = {r.text: r for r in paras[4].runs}  # inline maths: characters, not LaTeX
+    assert maths["w"].font.italic and "\\ge" not in paras[4].text
+    assert maths["2"]._r.rPr.get("baseline") == "30000"  # x², raised
     other = next(r for r in paras[5].runs if r.text == "another deck")
     assert other.hyperlink.address == "02-data.pptx"  # the other deck as PowerPoint, beside this one
 
