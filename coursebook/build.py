@@ -34,6 +34,7 @@ class Options:
     outputs: tuple[str, ...] = OUTPUTS
     verbosity: int = 1
     clean: bool = False  # forget the render cache: re-render every PDF and deck
+    engine: str | None = None  # the site engine, "mkdocs" or "zensical"; default: course.yml's `engine`
     report: Report = field(init=False)
 
     def __post_init__(self) -> None:
@@ -89,7 +90,8 @@ def build(options: Options) -> list[Course]:
     cache = build_dir(options.root)                         # .build/: a real folder of the repository
     courses = load_courses(options)
     ctx = Context(options.root, cache, options.verbosity,
-                  all_outputs=set(OUTPUTS) <= set(options.outputs))
+                  all_outputs=set(OUTPUTS) <= set(options.outputs),
+                  engine=options.engine or courses[0].config.engine)
     if options.clean:
         empty(cache)
     with staging(options.root, options.out) as stage, Runner(ctx, "PDF and PPTX") as jobs:  # 5. write

@@ -13,6 +13,7 @@ from .build import OUTPUTS, Options, build, load_courses
 from .diagnostics import CourseError, Diagnostic
 from .jobs import RenderError
 from .load import load_project
+from .render.engines import ENGINES
 from .scaffold import new_activity, new_language, new_module
 from .status import coverage, mark_translated, translation_status
 from .validate import validate_files
@@ -24,6 +25,7 @@ EXAMPLES = """examples:
   python build.py check           validate the course; list every error and warning
   python build.py check --strict  warnings count as errors
   python build.py --lang es       build the Spanish edition only
+  python build.py --engine zensical  build the site with Zensical instead of MkDocs + Material
   python build.py serve           live preview on http://127.0.0.1:8000, rebuilt on every change
   python build.py status          translation status per language and file
   python build.py new module "Water efficiency"
@@ -84,6 +86,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="output folder (default: site/)")
     p.add_argument("--only", help=f"comma-separated outputs to build: {','.join(OUTPUTS)}")
     p.add_argument("--clean", action="store_true", help="ignore the render cache; re-render everything")
+    p.add_argument("--engine", choices=ENGINES, help="what builds the site (default: course.yml's engine, else mkdocs)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     b = sub.add_parser("build", help="build everything (the default)", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -91,6 +94,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, help="output folder (default: site/)")
     b.add_argument("--only", help=f"comma-separated outputs to build: {','.join(OUTPUTS)}")
     b.add_argument("--clean", action="store_true", help="ignore the render cache; re-render everything")
+    b.add_argument("--engine", choices=ENGINES, help="what builds the site (default: course.yml's engine, else mkdocs)")
     c = sub.add_parser("check", help="validate the course and list every problem",
                        epilog="example:\n  python build.py check --strict",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -181,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     options = Options(args.root, getattr(args, "out", None), args.strict, args.languages,
-                      only, verbosity, getattr(args, "clean", False))
+                      only, verbosity, getattr(args, "clean", False), getattr(args, "engine", None))
     if args.command == "serve":
         from .serve import serve
 

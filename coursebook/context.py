@@ -36,6 +36,7 @@ class Context:
     verbosity: int = 1  # 0 quiet, 1 normal, 2 verbose
     serial: bool = False  # run render jobs in this process (debugging, profiling)
     all_outputs: bool = True  # False with --only: links to decks or PDFs not built this time are expected
+    engine: str = "mkdocs"  # what builds the site: "mkdocs" (MkDocs + Material) or "zensical"
     markdown: Markdown = field(init=False)
 
     def __post_init__(self) -> None:

@@ -88,6 +88,9 @@ class CourseConfig(Strict):
         "end", description="Where participant PDFs (handouts, workbook) print the `??? solution` "
         "blocks: 'end' in an Answers section at the end, 'omit' nowhere, 'inline' in place. "
         "The site keeps them collapsed; the trainer's guide always has them in place.")
+    engine: Literal["mkdocs", "zensical"] = Field(
+        "mkdocs", description="What builds the site: 'mkdocs' (MkDocs + Material for MkDocs) or "
+        "'zensical' (Material's successor); `--engine` on the command line overrides it.")
     schedule: Schedule
 
 

@@ -23,7 +23,7 @@ from ..maths import copy_katex, site_config
 from ..model import Course
 from ..sanitize import esc_html as e
 from ..sanitize import site_extension
-from . import csp, site_offline
+from . import csp, engines, site_offline
 from . import site_pages as pages
 from .assets import place, site_course
 from .pdf import RTL
@@ -94,15 +94,16 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
     langs = [c.language, *c.languages]
     logo = c.organisation.logo
     config = {
-        "INHERIT": str(mkdocs_yml(ctx.root)),
+        "INHERIT": engines.relative(mkdocs_yml(ctx.root), docs.parent),  # relative: .build/<lang> moves
         "site_name": e(c.title),  # Material writes these into its HTML as they are: escaped here
         "site_description": e(c.subtitle),
         "site_author": e(", ".join(c.authors)),
-        "docs_dir": str(docs),
-        "site_dir": str(ctx.build_dir / course.lang / "site"),
+        "docs_dir": engines.relative(docs, docs.parent),
+        "site_dir": "site",
         "copyright": e(" · ".join(x for x in (c.organisation.name, t("licence", licence=c.licence),
                                                t("version", version=c.version)) if x)),
-        "theme": {"language": course.lang, "custom_dir": str(ctx.theme_file("overrides"))},
+        "theme": {"language": course.lang, "custom_dir": engines.relative(ctx.theme_file("overrides"), docs.parent),
+                  "variant": "classic"},  # Zensical: Material's look (course colours), not "modern"
         "nav": _nav(course, ctx),
         "extra": {"polyfills": ["assets/javascripts/iframe-worker.js"], "generator": False},
         "validation": {"omitted_files": "info", "absolute_links": "info", "unrecognized_links": "info"},
@@ -146,9 +147,6 @@ def _with_lang(course: Course, lang: str) -> Course:
 
 def build(courses: list[Course], ctx: Context, out: Path) -> None:
     """Run MkDocs on every language's site source; zip each for offline use."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
     level = logging.WARNING if ctx.verbosity < 2 else logging.INFO
     logging.getLogger("mkdocs").setLevel(level)
     with warnings.catch_warnings():
@@ -165,11 +163,9 @@ def build(courses: list[Course], ctx: Context, out: Path) -> None:
         if (work / "site-key").exists() and (work / "site-key").read_text() == key and cached.is_dir():
             _link_tree(cached, out / course.lang)  # nothing this edition shows has changed
             continue
-        config = load_config(str(work / "mkdocs.yml"))
-        config.site_dir = str(out / course.lang)
-        mkdocs_build(config)
+        engines.build(ctx.engine, work, out / course.lang)
         csp.add_policy(out / course.lang)  # a Content-Security-Policy in every page
-        site_offline.offline_zip(course, work, out / course.lang)  # the participant site, zipped
+        site_offline.offline_zip(course, work, out / course.lang, ctx.engine)  # the participant site, zipped
         shutil.rmtree(cached, ignore_errors=True)
         _link_tree(out / course.lang, cached)
         (work / "site-key").write_text(key)
@@ -198,9 +194,7 @@ def _link_tree(src: Path, dst: Path) -> None:
 def _source_key(ctx: Context, work: Path) -> str:
     """A hash of everything MkDocs reads for one edition: its site source, the configs, the
     theme overrides and the versions of MkDocs and Material."""
-    from importlib.metadata import version
-
-    h = hashlib.sha256(f"{version('mkdocs')}|{version('mkdocs-material')}".encode())
+    h = hashlib.sha256(engines.version(ctx.engine).encode())  # the engine and its version
     files = [*sorted((work / "docs").rglob("*")), work / "mkdocs.yml", mkdocs_yml(ctx.root),
              *sorted(ctx.theme_file("overrides").rglob("*"))]
     for path in files:

@@ -18,7 +18,7 @@ from pathlib import Path
 from .. import layout
 from ..markdown import EXTENSION
 from ..model import Course
-from . import csp
+from . import csp, engines
 from . import site_pages as pages
 
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
@@ -43,9 +43,8 @@ def _participant_nav(nav: list) -> list:
     return out
 
 
-def participant_site(course: Course, work: Path, target: Path) -> None:
+def participant_site(course: Course, work: Path, target: Path, engine: str = engines.DEFAULT) -> None:
     """Build the participant edition of the site from `work/mkdocs.yml` into `target`."""
-    from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     full = load_config(str(work / "mkdocs.yml"))
@@ -55,22 +54,20 @@ def participant_site(course: Course, work: Path, target: Path) -> None:
     if EXTENSION not in full.markdown_extensions:
         extensions.append({EXTENSION: {"drop": DROP}})
     shutil.rmtree(target, ignore_errors=True)
-    config = load_config(str(work / "mkdocs.yml"), site_dir=str(target), nav=_participant_nav(full.nav),
-                         markdown_extensions=extensions,
-                         exclude_docs=f"/{TRAINER_PAGES}\n/{layout.trainers_guide(course)}\n")
-    mkdocs_build(config)
+    engines.build(engine, work, target, {"nav": _participant_nav(full.nav), "markdown_extensions": extensions,
+                                         "exclude_docs": f"/{TRAINER_PAGES}\n/{layout.trainers_guide(course)}\n"})
     csp.add_policy(target)  # as in the published site
 
 
-def offline_zip(course: Course, work: Path, site: Path) -> None:
+def offline_zip(course: Course, work: Path, site: Path, engine: str = engines.DEFAULT) -> None:
     """Write the edition's zip into the built `site`: its participant site, every file."""
     source = work / "offline-site"
-    participant_site(course, work, source)
+    participant_site(course, work, source, engine)
     zip_path = site / layout.offline_zip(course)
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     inner = source / layout.offline_zip(course)  # the empty placeholder the site source holds
     # the zip's size is known only once it is made: "—" inside it, the size in the site
-    searched = ("downloads.html", "search/search_index.json", "search/search_index.js")
+    searched = ("downloads.html", *engines.SEARCH_INDEXES)  # either engine's index
     for path in (source / x for x in searched):
         if path.is_file():
             path.write_text(path.read_text(encoding="utf-8").replace(pages.ZIP_SIZE, "—"), encoding="utf-8")

@@ -1,0 +1,97 @@
+"""The two engines that turn an edition's site source into HTML: MkDocs + Material for MkDocs
+(the default) and Zensical, Material's maintained successor (Material reaches end of life on
+2027-05-05). Both read the same `.build/<lang>/mkdocs.yml`, whose paths are all relative to it,
+so `.build/<lang>/` can also be built by hand (`mkdocs build -f …`, `zensical build -f …`).
+
+What differs, and is handled here or after the build:
+- Zensical's search index is `search.json` (+ `search.js` for `file://`) at the site root;
+  Material's is `search/search_index.json` (+ `.js`, written by its offline plugin).
+- Zensical writes only inside the config's folder: it builds into `.build/<lang>/<site_dir>`,
+  and the result is moved where the caller wants it.
+- Zensical ignores `validation:` and writes no `sitemap.xml.gz`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ENGINES = ("mkdocs", "zensical")
+DEFAULT = "mkdocs"
+# the search indexes of both engines, relative to the site root
+SEARCH_INDEXES = ("search/search_index.json", "search/search_index.js", "search.json", "search.js")
+
+
+def check(engine: str) -> str:
+    """The engine's name, or ValueError naming the engines there are."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown site engine {engine!r}; choose from {', '.join(ENGINES)}")
+    return engine
+
+
+def relative(path: Path, work: Path) -> str:
+    """`path` relative to the folder of the generated config (POSIX separators)."""
+    return Path(os.path.relpath(Path(path).resolve(), Path(work).resolve())).as_posix()
+
+
+def version(engine: str) -> str:
+    """The versions of what builds the site, for the cache key of an edition."""
+    from importlib.metadata import version as v
+
+    if engine == "zensical":
+        return f"zensical {v('zensical')}"
+    return f"mkdocs {v('mkdocs')} | material {v('mkdocs-material')}"
+
+
+def _zensical(config: Path) -> None:
+    """Run Zensical on `config` in its own process (its Rust core may panic, which must not
+    take this process down); its output is shown only when it fails."""
+    exe = Path(sys.executable).with_name("zensical")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "zensical"]
+    done = subprocess.run([*command, "build", "--clean", "-f", str(config)], cwd=config.parent,
+                          capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    if done.returncode != 0 or "Error" in done.stderr:
+        raise RuntimeError(f"zensical build -f {config} failed:\n{done.stdout}{done.stderr}")
+
+
+def build(engine: str, work: Path, target: Path, overrides: dict | None = None,
+          name: str = "mkdocs.yml") -> None:
+    """Build the site source `work/mkdocs.yml` into `target` with `engine`. `overrides` are
+    top-level config keys to replace (the participant build's nav, extensions, exclusions)."""
+    overrides = overrides or {}
+    if check(engine) == "mkdocs":
+        from mkdocs.commands.build import build as mkdocs_build
+        from mkdocs.config import load_config
+
+        config = load_config(str(work / name), site_dir=str(target), **overrides)
+        mkdocs_build(config)
+        return
+    config, out = work / name, _load(work / name).get("site_dir", "site")
+    if overrides:  # a second config beside the first: INHERIT and docs_dir stay valid
+        from ..markdown import ConfigDumper
+
+        out = f"{target.name}.zensical"  # Zensical writes only below its config's folder
+        config = work / f"{target.name}.zensical.yml"
+        config.write_text(yaml.dump({**_load(work / name), **overrides, "site_dir": out},
+                                    Dumper=ConfigDumper, allow_unicode=True, sort_keys=False),
+                          encoding="utf-8")
+    shutil.rmtree(work / out, ignore_errors=True)
+    _zensical(config)
+    if overrides:
+        config.unlink()
+    shutil.rmtree(target, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(work / out), str(target))
+
+
+def _load(path: Path) -> dict:
+    """A generated config as data (its `!!python/name:` values kept, as MkDocs reads them)."""
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    with path.open(encoding="utf-8") as f:
+        return yaml.load(f, Loader=get_yaml_loader()) or {}  # noqa: S506 - the course's own config
