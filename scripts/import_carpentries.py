@@ -20,6 +20,12 @@ lists the episode's challenges. Links to episodes not imported, and to the lesso
 pages, point at the published lesson. The lesson's licence and authors are kept: LICENSE.md
 and AUTHORS are copied, `course.yml` names the licence, and the home page says where the
 text comes from and what was changed (CC BY asks for exactly that).
+
+Not carried over (no place in the contract): `questions` (an admonition instead of a key),
+the labels of output blocks, learner profiles and the glossary (`learners/reference.md`);
+the lesson-wide instructor notes go into the first module's notes, as the contract has no
+course-level trainer file. Headings stay as written: episodes that open at `###` get a
+`check` warning.
 """
 
 from __future__ import annotations
