@@ -6,7 +6,9 @@ Measures (medians of several runs, on this machine):
 - the floors, in the same run: `mkdocs build` of the generated site sources alone, and
   WeasyPrint rendering the very same PDF documents directly, one after another;
 - synthetic courses of 20, 100 and 200 modules × 3 languages, to show how time grows;
-- page weight of a module page (gzip, cold cache, fonts included), handout sizes, offline zip.
+- page weight of a module page (gzip, cold cache, fonts included), handout sizes, offline zip;
+- the site build time of both engines, MkDocs + Material and Zensical, on the same generated
+  site sources (`--engines-only` measures just that and updates its section of RESULTS.md).
 """
 
 from __future__ import annotations
@@ -92,6 +94,51 @@ def floors(root: Path, out: Path) -> tuple[float, float]:
     return median_of(3, mkdocs), median_of(3, weasyprint)
 
 
+def engine_times(root: Path, runs: int) -> dict[str, float]:
+    """Seconds to build every edition's generated site source, per engine (plain builds,
+    without coursebook's passes after them), medians of `runs`."""
+    build(Options(root, out=root / "site", outputs=("site",), verbosity=0))
+    configs = sorted((root / ".build").glob("*/mkdocs.yml"))
+    bin_dir = Path(sys.executable).parent
+
+    def mkdocs() -> None:
+        for config in configs:
+            with tempfile.TemporaryDirectory() as tmp:
+                subprocess.run([str(bin_dir / "mkdocs"), "build", "-q", "-f", str(config), "-d", tmp],
+                               check=True, capture_output=True)
+
+    def zensical() -> None:
+        for config in configs:
+            subprocess.run([str(bin_dir / "zensical"), "build", "--clean", "-f", str(config)],
+                           check=True, capture_output=True, cwd=config.parent)
+
+    return {"mkdocs": median_of(runs, mkdocs), "zensical": median_of(runs, zensical)}
+
+
+def engine_lines(times: dict[str, float], langs: int) -> list[str]:
+    return ["## Site engines (default course, same generated sources)", "",
+            f"Plain `mkdocs build -f` / `zensical build --clean -f` of the {langs} editions' "
+            "`.build/<lang>/mkdocs.yml`, one after another.", "",
+            "| engine | seconds | relative |", "|---|---|---|",
+            f"| MkDocs + Material | {times['mkdocs']:.2f} | 1.00 |",
+            f"| Zensical 0.0.73 | {times['zensical']:.2f} | {times['zensical'] / times['mkdocs']:.2f} |"]
+
+
+def engines_only(runs: int) -> None:
+    """Measure the two engines alone; replace (or add) their section of RESULTS.md."""
+    work = Path(tempfile.mkdtemp(prefix="coursebook-bench-"))
+    course = copy_course(work / "course")
+    times = engine_times(course, runs)
+    lines = engine_lines(times, len(list((course / ".build").glob("*/mkdocs.yml"))))
+    shutil.rmtree(work)
+    results = ROOT / "bench" / "RESULTS.md"
+    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
+    head, sep, tail = text.partition("## Site engines")
+    rest = tail[tail.find("\n## "):] if sep and "\n## " in tail else ""
+    results.write_text(head.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n" + rest, encoding="utf-8")
+    print("\n".join(lines))
+
+
 def page_weight(site: Path) -> float:
     """KB transferred (gzip) for a cold load of a module page, fonts and scripts included."""
     from playwright.sync_api import sync_playwright
@@ -144,7 +191,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per median (default 3)")
     parser.add_argument("--sizes", default="20,100,200", help="synthetic course sizes in modules")
+    parser.add_argument("--engines-only", action="store_true", help="measure only the two site engines")
     args = parser.parse_args()
+    if args.engines_only:
+        return engines_only(args.runs)
     work = Path(tempfile.mkdtemp(prefix="coursebook-bench-"))
     site = work / "site"
     lines = []
@@ -161,6 +211,7 @@ def main() -> None:
     finally:
         module.write_text(original, encoding="utf-8")
     mk, wp = floors(course, site)
+    engine_section = engine_lines(engine_times(course, args.runs), len(list((course / ".build").glob("*/mkdocs.yml"))))
     weight = page_weight(site)
     langs = sorted(p.name for p in site.iterdir() if p.is_dir())
     handouts = sorted((site / "en" / "handouts").glob("*.pdf"))
@@ -188,6 +239,7 @@ def main() -> None:
               f"| module page, gzip, cold cache, fonts and scripts included | {weight:.0f} |"]
     lines += [f"| handout `{p.name}` | {p.stat().st_size / 1024:.0f} |" for p in handouts]
     lines += [f"| offline zip `{p.name}` | {p.stat().st_size / 1024:.0f} |" for p in zips]
+    lines += ["", *engine_section]
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.rmtree(work)
     print("\n".join(lines))

@@ -101,7 +101,11 @@ def write_shim(source: Path, folder: Path) -> None:
     code = source.read_text(encoding="utf-8")
     if code.count(SHIM_INLINE) != 1:
         raise RuntimeError(f"{source}: not the iframe-worker 1.0 shim that csp.py knows how to adapt")
-    boot = 'var __iwBoot=document.currentScript.src.replace(/iframe-worker\\.js([?#].*)?$/,"iframe-worker-boot.js");'
+    # the bootstrap lies in workers/: Material's search worker takes the iframe's first
+    # script[src], cut at "/worker", as the folder of its lunr language files (es, fr, ar …)
+    boot = ('var __iwBoot=document.currentScript.src'
+            '.replace(/iframe-worker\\.js([?#].*)?$/,"workers/iframe-worker-boot.js");')
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "iframe-worker.js").write_text(boot + code.replace(SHIM_INLINE, SHIM_FILE), encoding="utf-8")
-    (folder / "iframe-worker-boot.js").write_text(SHIM_BOOT, encoding="utf-8")
+    (folder / "workers").mkdir(exist_ok=True)
+    (folder / "workers" / "iframe-worker-boot.js").write_text(SHIM_BOOT, encoding="utf-8")

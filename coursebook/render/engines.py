@@ -13,10 +13,13 @@ What differs, and is handled here or after the build:
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -70,6 +73,7 @@ def build(engine: str, work: Path, target: Path, overrides: dict | None = None,
 
         config = load_config(str(work / name), site_dir=str(target), **overrides)
         mkdocs_build(config)
+        fold_search(target)
         return
     config, out = work / name, _load(work / name).get("site_dir", "site")
     if overrides:  # a second config beside the first: INHERIT and docs_dir stay valid
@@ -87,6 +91,7 @@ def build(engine: str, work: Path, target: Path, overrides: dict | None = None,
     shutil.rmtree(target, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(work / out), str(target))
+    fold_search(target)
 
 
 def _load(path: Path) -> dict:
@@ -95,3 +100,58 @@ def _load(path: Path) -> dict:
 
     with path.open(encoding="utf-8") as f:
         return yaml.load(f, Loader=get_yaml_loader()) or {}  # noqa: S506 - the course's own config
+
+
+# ---- search that forgives accents ----
+# Neither engine folds accents: Material's lunr only lowercases a query, Zensical's search
+# decomposes (NFKD) and lowercases but keeps the marks, so "produccion", as people type on
+# phones, finds no page that says "producción", nor "energie" "énergie", nor an Arabic word
+# typed without harakat. So each index entry gets the folded form of its accented words:
+# Material in a field of its own (`folded`, indexed, never shown), Zensical, whose fields are
+# fixed, in a hidden span at the end of the entry's text. Accented queries match as before.
+
+WORD = re.compile(r"[\w\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]+")  # marks too
+TAG = re.compile(r"<[^>]*>")
+FOLDED_FIELD = "folded"
+
+
+def fold(text: str) -> str:
+    """`text` without accents and diacritics: combining marks (Latin accents, Arabic harakat,
+    hamza written over alef) and the Arabic tatweel removed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if unicodedata.category(c) != "Mn" and c != "\u0640")
+    return unicodedata.normalize("NFC", kept)
+
+
+def folded_words(*texts: str) -> list[str]:
+    """The words of `texts` that folding changes, folded, each once, in order."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for word in WORD.findall(TAG.sub(" ", text or "")):
+            plain = fold(word).lower()
+            if plain and plain != word.lower():
+                seen.setdefault(plain, None)
+    return list(seen)
+
+
+def fold_search(site: Path) -> None:
+    """Add the folded words of every entry to the built site's search index (either engine)."""
+    for rel in SEARCH_INDEXES:
+        path = site / rel
+        if not path.is_file():
+            continue
+        raw = path.read_text(encoding="utf-8")
+        start, end = raw.index("{"), raw.rindex("}") + 1  # the .js variant: `var __index = {…}`
+        index = json.loads(raw[start:end])
+        if "docs" in index:  # Material: lunr indexes every field the config lists
+            index["config"].setdefault("fields", {})[FOLDED_FIELD] = {"boost": 1.0}
+            for doc in index["docs"]:
+                words = folded_words(doc.get("title", ""), doc.get("text", ""))
+                if words:
+                    doc[FOLDED_FIELD] = " ".join(words)
+        for item in index.get("items", []):  # Zensical: title, text and path only
+            words = folded_words(item.get("title", ""), item.get("text", ""))
+            if words:
+                item["text"] = f'{item.get("text", "")} <span hidden>{" ".join(words)}</span>'
+        text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+        path.write_text(raw[:start] + text + raw[end:], encoding="utf-8")
