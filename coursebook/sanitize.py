@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,8 @@ import nh3
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
+
+from .diagnostics import line_counter
 
 if TYPE_CHECKING:
     from .diagnostics import Report
@@ -52,6 +54,9 @@ RENDERED_ATTRIBUTES = {**ATTRIBUTES, "input": {"name", "checked"}, "label": {"fo
 REMOVED_WITH_CONTENT = {"script", "style", "template", "noscript", "iframe", "object", "embed",
                         "textarea", "select", "svg", "math"}
 
+
+# Python-Markdown's autolinks: <https://…>, <ftp://…> and <someone@example.org> are links
+AUTOLINK = re.compile(r"<(?:(?:[Ff]|[Hh][Tt])[Tt][Pp][Ss]?://[^<>\s]*|[^<> !:/]+@[^@<> ]+)>")
 
 def clean(fragment: str) -> str:
     """HTML of course text with everything outside the allowlist removed (second line of
@@ -187,8 +192,9 @@ def problems(text: str) -> Iterator[tuple[int, str, str]]:
     """(line within the text, message, hint) for every element, attribute and link of
     Markdown course text that the allowlist refuses; code is exempt."""
     prose = without_code(text)
+    line_at = line_counter(prose)
     parser = _Tags()
-    parser.feed(prose)
+    parser.feed(AUTOLINK.sub(lambda m: " " * len(m[0]), prose))  # <https://…> is a link, not a tag
     parser.close()
     for line, tag, attrs in parser.found:
         if tag not in TAGS:
@@ -208,14 +214,14 @@ def problems(text: str) -> Iterator[tuple[int, str, str]]:
     for pattern in (MD_LINK, MD_DEFINITION):
         for m in pattern.finditer(prose):
             if scheme := _scheme(m[1]):
-                yield (prose.count("\n", 0, m.start()), *_link_problem(scheme))
-    yield from _attr_list_problems(prose)
+                yield (line_at(m.start()), *_link_problem(scheme))
+    yield from _attr_list_problems(prose, line_at)
 
 
-def _attr_list_problems(prose: str) -> Iterator[tuple[int, str, str]]:
+def _attr_list_problems(prose: str, line_at: Callable[[int], int]) -> Iterator[tuple[int, str, str]]:
     """attr_list (`{: onclick=… }`) writes attributes too."""
     for m in ATTR_LIST.finditer(prose):
-        line = prose.count("\n", 0, m.start())
+        line = line_at(m.start())
         for pair in ATTR_PAIR.finditer(m[1]):
             name, value = pair[1].lower(), pair[2] or pair[3] or pair[4] or ""
             if name.startswith("on"):

@@ -41,6 +41,7 @@ HINTS = {
 HEADING_LINE = re.compile(r"^(#{1,6})\s+\S")
 LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(")
 VAGUE_LINKS = {"click here", "here", "link", "read more", "more", "this link", "click", "this"}
+ATTRS = re.compile(r"\{[^}\n]*\}")
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 
 
@@ -311,7 +312,8 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
         for m in IMAGE.finditer(blank_code(text)):  # not images shown as code
             counted, at = counted + text.count("\n", at, m.start()), m.start()
             line = first + counted if first else 0
-            _check_image(course.root, path, line, m[1], m[2], text[m.end():m.end() + 300], report, seen)
+            attrs = ATTRS.match(text, m.end())  # an attr_list block right after: {alt="…"}
+            _check_image(course.root, path, line, m[1], m[2], attrs[0] if attrs else "", report, seen)
         check_links(course, path, first, text, report)  # linked files and pages; localized images
         check_paths(course, path, first, text, report)  # raw <img>, [ref]: path: inside the repository
         prose = _without_code(text)
