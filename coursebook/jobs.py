@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from importlib import metadata
 from pathlib import Path
 
@@ -34,6 +34,7 @@ class Job:
     def key(self) -> str:
         h = hashlib.sha256()
         h.update(f"{self.func.__module__}.{self.func.__qualname__}|{__version__}|{_versions()}".encode())
+        h.update(_engine_digest().encode())
         h.update(repr(self.args).encode())
         for dep in sorted(set(self.deps)):
             h.update(str(dep).encode())
@@ -53,6 +54,15 @@ class RenderError(Exception):
         return f"{self.document}: {self.message}"
 
 
+@lru_cache(maxsize=1)
+def _engine_digest() -> str:
+    """A hash of the engine's own code: a renderer that changes renders again (without --clean)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def _versions() -> str:
     names = ("weasyprint", "python-pptx", "Markdown", "pymdown-extensions", "pydyf")
     return ",".join(_version(n) for n in names)
@@ -67,7 +77,7 @@ def _version(name: str) -> str:
 
 def _run(job: Job, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # two builds may share the cache
     job.func(*job.args, out=tmp)
     tmp.replace(target)
 
