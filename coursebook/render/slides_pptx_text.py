@@ -18,7 +18,8 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCKS = HEADINGS | {"p", "ul", "ol", "li", "pre", "table", "div", "blockquote", "details", "summary",
                      "figure", "figcaption", "dl", "dt", "dd", "hr", "section", "aside", "label", "input"}
 FONTS = {"font_family": "Noto Sans", "sans_serif_family": "Noto Sans", "serif_family": "Noto Serif",
-         "monospace_family": "DejaVu Sans Mono"}  # resvg's defaults (Arial, Times) are not installed
+         "monospace_family": "DejaVu Sans Mono",  # resvg's defaults (Arial, Times) are not installed
+         "dpi": 96}  # CSS pixels per inch: without it an SVG sized in mm or cm has no size
 MATH_PX = 34 / 24  # the HTML deck's font size over maths.FONT_PX
 MATH_DELIMS = re.compile(r"^\s*(?:\\\(|\\\[|\$\$?)\s*|\s*(?:\\\)|\\\]|\$\$?)\s*$")
 
