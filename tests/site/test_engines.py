@@ -175,3 +175,23 @@ def test_no_serious_accessibility_violations(browser, built: dict[str, Path], en
                 found[f"{lang}/{rel}"] = problems
     page.close()
     assert found == {}
+
+
+def test_engine_setting_is_checked_and_the_command_line_overrides_it(mini: Path) -> None:
+    from coursebook.build import Options, load_courses
+    from coursebook.cli import parser
+    from coursebook.diagnostics import CourseError
+
+    course = mini / "course" / "course.yml"
+    text = course.read_text()
+    course.write_text(text + "engine: zensical\n")
+    assert load_courses(Options(mini))[0].config.engine == "zensical"
+    course.write_text(text + "engine: hugo\n")
+    with pytest.raises(CourseError) as failed:
+        load_courses(Options(mini))
+    [problem] = failed.value.diagnostics
+    assert problem.file.endswith("course.yml") and problem.line == len(text.splitlines()) + 1, problem
+    assert parser().parse_args(["--engine", "zensical"]).engine == "zensical"
+    assert parser().parse_args(["build", "--engine", "mkdocs"]).engine == "mkdocs"
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--engine", "hugo"])
