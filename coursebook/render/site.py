@@ -1,8 +1,9 @@
 """Render stage: the website. Writes a plain MkDocs site source per language (Markdown pages
-and a config that INHERITs the repository's mkdocs.yml), then runs MkDocs on it.
+and a config that INHERITs the repository's mkdocs.yml), then runs the site engine on it:
+MkDocs + Material, or Zensical (`engines.py`).
 
 No custom MkDocs plugin is involved: `mkdocs build -f .build/<lang>/mkdocs.yml` builds the
-same site, and so could Zensical, which reads mkdocs.yml but runs no MkDocs plugins.
+same site, and so does `zensical build -f …`, which reads mkdocs.yml but runs no MkDocs plugins.
 """
 
 from __future__ import annotations
