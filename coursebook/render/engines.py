@@ -1,7 +1,8 @@
 """The two engines that turn an edition's site source into HTML: MkDocs + Material for MkDocs
 (the default) and Zensical, Material's maintained successor (Material reaches end of life on
 2027-05-05). Both read the same `.build/<lang>/mkdocs.yml`, whose paths are all relative to it,
-so `.build/<lang>/` can also be built by hand (`mkdocs build -f …`, `zensical build -f …`).
+so `.build/<lang>/` can also be built by hand: `mkdocs build -f .build/<lang>/mkdocs.yml`, or
+`zensical build -f .build/<lang>/zensical.yml`, the same config with its INHERIT merged in.
 
 What differs, and is handled here or after the build:
 - Zensical's search index is `search.json` (+ `search.js` for `file://`) at the site root;
@@ -27,6 +28,7 @@ import yaml
 ENGINES = ("mkdocs", "zensical")
 DEFAULT = "mkdocs"
 # the search indexes of both engines, relative to the site root
+ZENSICAL_CONFIG = "zensical.yml"  # the flattened config Zensical builds: `zensical build -f` it by hand
 SEARCH_INDEXES = ("search/search_index.json", "search/search_index.js", "search.json", "search.js")
 
 
@@ -75,15 +77,14 @@ def build(engine: str, work: Path, target: Path, overrides: dict | None = None,
         mkdocs_build(config)
         fold_search(target)
         return
-    config, out = work / name, _load(work / name).get("site_dir", "site")
-    if overrides:  # a second config beside the first: INHERIT and docs_dir stay valid
-        from ..markdown import ConfigDumper
+    from ..markdown import ConfigDumper
 
-        out = f"{target.name}.zensical"  # Zensical writes only below its config's folder
-        config = work / f"{target.name}.zensical.yml"
-        config.write_text(yaml.dump({**_load(work / name), **overrides, "site_dir": out},
-                                    Dumper=ConfigDumper, allow_unicode=True, sort_keys=False),
-                          encoding="utf-8")
+    data = {**flat(work / name), **overrides}
+    # Zensical writes only below its config's folder; the participant build has its own
+    out = f"{target.name}.zensical" if overrides else data.get("site_dir", "site")
+    config = work / (f"{target.name}.zensical.yml" if overrides else ZENSICAL_CONFIG)
+    config.write_text(yaml.dump({**data, "site_dir": out}, Dumper=ConfigDumper, allow_unicode=True,
+                                sort_keys=False), encoding="utf-8")
     shutil.rmtree(work / out, ignore_errors=True)
     _zensical(config)
     if overrides:
@@ -95,11 +96,28 @@ def build(engine: str, work: Path, target: Path, overrides: dict | None = None,
 
 
 def _load(path: Path) -> dict:
-    """A generated config as data (its `!!python/name:` values kept, as MkDocs reads them)."""
+    """A config as data (`!ENV` resolved, `!!python/name:` values kept, as MkDocs reads them)."""
     from mkdocs.utils.yaml import get_yaml_loader
 
     with path.open(encoding="utf-8") as f:
         return yaml.load(f, Loader=get_yaml_loader()) or {}  # noqa: S506 - the course's own config
+
+
+def _merge(parent: dict, child: dict) -> dict:
+    """MkDocs' INHERIT: mappings merged key by key, anything else (lists too) replaced."""
+    out = dict(parent)
+    for key, value in child.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def flat(path: Path) -> dict:
+    """A config with its INHERIT chain merged in, as MkDocs merges it. Zensical's INHERIT
+    appends lists instead, which would list the course's CSS twice and bring back a theme
+    feature (`content.tooltips`) that the generated config leaves out."""
+    data = _load(path)
+    parent = data.pop("INHERIT", None)
+    return _merge(flat(path.parent / parent), data) if parent else data
 
 
 # ---- search that forgives accents ----
