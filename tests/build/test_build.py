@@ -56,14 +56,19 @@ def test_rebuild_after_one_edit_renders_only_what_depends_on_it(repo: Path) -> N
     build(Options(repo, verbosity=0))
     cache = repo / ".build" / "cache"
     before = set(cache.iterdir())
+    outputs = {p: p.read_bytes() for p in (repo / "site").rglob("*") if p.suffix in (".pdf", ".pptx")}
     source = repo / "modules/02-more/module.md"
     source.write_text(source.read_text() + "\nOne more sentence.\n")
     build(Options(repo, verbosity=0))
     new = {p.name for p in set(cache.iterdir()) - before}
-    # the participant text changed: module M's handout and the workbook, in en and in es (which
-    # falls back to the same text); the trainer's guide holds no participant text, decks neither
-    assert len(new) == 4, sorted(new)
-    assert all(name.endswith(".pdf") for name in new)
+    changed = sorted(p.relative_to(repo / "site").as_posix() for p, data in outputs.items()
+                     if p.read_bytes() != data)
+    # the participant text changed: module M's handout, the workbook and the trainer's guide
+    # (which prints each module's text with its trainer notes), in en and in es (which falls
+    # back to the same text); no deck shows that text, so none is rendered again
+    assert changed == [f"{lang}/handouts/{name}" for lang in ("en", "es")
+                       for name in ("02-more.pdf", "trainers-guide.pdf", "workbook.pdf")], changed
+    assert len(new) == len(changed) and all(name.endswith(".pdf") for name in new), sorted(new)
 
 
 @pytest.mark.skipif(subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0,
