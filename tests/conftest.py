@@ -157,3 +157,23 @@ def figures_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(MINI, root)
     build(Options(make(root), verbosity=0))
     return root / "site"
+
+
+def wait_until(page, expression: str, arg: object = None, timeout: float = 15000) -> None:
+    """Wait until a JavaScript expression (or `arg => …` function) is true in the page.
+
+    Playwright's `wait_for_function` polls by evaluating a string in the page, which the
+    built pages' Content-Security-Policy (no 'unsafe-eval') refuses; `page.evaluate` is run by
+    the browser's debugger protocol, outside the page's policy."""
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if page.evaluate(expression, arg) if arg is not None else page.evaluate(expression):
+                return
+        except Exception:  # noqa: BLE001 - the page is still loading (navigation, no Reveal yet)
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true after {timeout} ms: {expression}")
+        time.sleep(0.1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, wait_until
 
 pytestmark = pytest.mark.browser
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -23,7 +23,7 @@ def pages(site: Path) -> list[Path]:
 def violations(page, url: str) -> list[str]:
     page.goto(url)
     if "/slides/" in url:
-        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        wait_until(page, "window.Reveal && Reveal.isReady()")
     page.add_script_tag(url=AXE.as_uri())  # a file, not inline: the pages' CSP allows no inline script
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
     return [f"{v['id']} ({v['impact']}): {v['help']} — {n['target']}"
@@ -72,7 +72,7 @@ def test_keyboard_only_walk(browser, default_site: Path) -> None:
     tab_to("Slides (web)")
     page.keyboard.press("Enter")
     page.wait_for_url("**/slides/06-ncpc-roles.html*")
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    wait_until(page, "window.Reveal && Reveal.isReady()")
     page.keyboard.press("ArrowRight")
     assert page.evaluate("Reveal.getCurrentSlide().id") == "VI-2"
     page.close()

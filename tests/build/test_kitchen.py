@@ -34,7 +34,7 @@ from tests.build.readback import (
     unzip,
     words,
 )
-from tests.conftest import KITCHEN
+from tests.conftest import KITCHEN, wait_until
 
 LANGS = ["en", "es"]
 MODULES = ["01-flows", "02-data", "03-long"]
@@ -310,7 +310,7 @@ def test_maths_is_rendered_in_the_browser(browser, kitchen_site: Path, page: str
     tab.wait_for_load_state("load")
     tab.wait_for_timeout(500)
     if "slides/" in page:
-        tab.wait_for_function("window.Reveal && Reveal.isReady()")
+        wait_until(tab, "window.Reveal && Reveal.isReady()")
         shown = tab.evaluate(  # every slide's text, without MathML's TeX annotation (not shown)
             "Array.from(document.querySelectorAll('.slides section')).map(s => {"
             " const c = s.cloneNode(true); c.querySelectorAll('annotation').forEach(a => a.remove());"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import foreign, watch
+from tests.conftest import foreign, wait_until, watch
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def search(page, word: str) -> list[str]:
     """Type a word into Material's search; return the links of the first result, in order."""
     page.locator(".md-search__input").first.click()
     page.keyboard.type(word)
-    page.wait_for_function(
+    wait_until(page,
         "w => [...document.querySelectorAll('.md-search-result__item a')].some(a => a.href.includes('h=' + w))",
         arg=word.lower(), timeout=15000)
     first = page.locator(".md-search-result__list > .md-search-result__item").first
@@ -104,7 +104,7 @@ def test_trainer_view_cues_open_the_deck_at_the_slide(browser, default_site: Pat
     page.goto((default_site / "en" / "trainer" / "06-ncpc-roles.html").as_uri())
     assert "Facilitation steps" in page.content()
     page.get_by_role("link", name="▶ Show slide VI-2").first.click()
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    wait_until(page, "window.Reveal && Reveal.isReady()")
     assert page.evaluate("Reveal.getCurrentSlide().id") == "VI-2"
     page.close()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Served, foreign, watch
+from tests.conftest import Served, foreign, wait_until, watch
 from tests.maths_course import built_site
 from tests.pdf.test_code_maths import RAW_TEX, _alts
 
@@ -29,8 +29,8 @@ def test_deck_draws_maths_and_colours_code_offline(browser, site: Path, how: str
     page = browser.new_page()
     seen = watch(page)
     page.goto(((site / DECK).as_uri() if server is None else f"{server.url}/{DECK}") + "#/B-4")
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
-    page.wait_for_function("document.querySelectorAll('#B-4 .arithmatex .katex').length == 2")
+    wait_until(page, "window.Reveal && Reveal.isReady()")
+    wait_until(page, "document.querySelectorAll('#B-4 .arithmatex .katex').length == 2")
     keyword = page.evaluate("getComputedStyle(document.querySelector('#B-4 .highlight .k')).color")
     font = page.evaluate("getComputedStyle(document.querySelector('#B-4 .highlight pre')).fontFamily")
     shown = page.inner_text("#B-4")

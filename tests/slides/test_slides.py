@@ -11,7 +11,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from coursebook.build import Options, load_courses
-from tests.conftest import ROOT, Served, foreign, watch
+from tests.conftest import ROOT, Served, foreign, wait_until, watch
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def open_deck(browser, url: str):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     seen = watch(page)
     page.goto(url)
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    wait_until(page, "window.Reveal && Reveal.isReady()")
     return page, seen
 
 
@@ -80,7 +80,7 @@ def test_speaker_view_opens_offline(browser, default_site: Path) -> None:
         page.keyboard.press("s")
     notes = popup.value
     notes.wait_for_selector(".speaker-controls-notes", timeout=15000)
-    notes.wait_for_function("document.querySelector('.speaker-controls-notes .value').innerText.length > 10",
+    wait_until(notes, "document.querySelector('.speaker-controls-notes .value').innerText.length > 10",
                             timeout=15000)
     assert "two hours" in notes.locator(".speaker-controls-notes").inner_text()
     page.close()
@@ -155,7 +155,7 @@ def test_overflowing_slide_warns_and_fits(browser, mini: Path) -> None:
     text = PdfReader(slides / "01-basics.pdf").pages[3].extract_text()
     assert "Far too much" in text and "Point 15" in text  # shrunk, not cut
     page, _ = open_deck(browser, (slides / "01-basics.html").as_uri() + "#/B-4")
-    page.wait_for_function("document.getElementById('B-4').hasAttribute('data-fit')")
+    wait_until(page, "document.getElementById('B-4').hasAttribute('data-fit')")
     fit = page.evaluate("(() => { const s = document.getElementById('B-4');"
                         " return [s.scrollHeight, s.clientHeight, +s.dataset.fit]; })()")
     assert fit[0] <= fit[1] + 1 and 55 <= fit[2] < 100, fit
