@@ -6,8 +6,6 @@ decided in one place. Names are ones a participant understands: `handouts/06-ncp
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .model import Course, Module, Page
 
 
@@ -65,20 +63,9 @@ def course_slug(course: Course) -> str:
     """A name for the course's files that every edition shares and that stays readable in any
     script: from the source-language title (an Arabic or Chinese edition's own title would
     become "untitled"), else the repository's folder name."""
-    return _course_slug(course.root.resolve())
-
-
-def _course_slug(root: Path) -> str:
-    import yaml
-
     from .scaffold import slugify
 
-    try:
-        data = yaml.safe_load((root / "course" / "course.yml").read_text(encoding="utf-8-sig"))
-        title = str(data.get("title") or "") if isinstance(data, dict) else ""
-    except (OSError, yaml.YAMLError):
-        title = ""
-    for name in (title, root.name):
+    for name in (course.source_title, course.root.resolve().name):
         if slugify(name) != "untitled":
             return slugify(name)
     return "course"

@@ -131,6 +131,7 @@ class Course:
     readings: list[Page]
     modules: list[Module]
     coverage: dict[str, float] = field(default_factory=dict)  # language -> % of files current
+    source_title: str = ""  # the source language's title, whatever this edition's (file names)
 
     @property
     def is_source(self) -> bool:
@@ -236,7 +237,8 @@ def make_course(sources: Sources, lang: str, report: Report) -> Course:
     modules.sort(key=lambda m: (m.order, m.slug))
     return Course(sources.root, lang, config,
                   _pages(sources.pages, lang, src_lang, "page"),
-                  _pages(sources.readings, lang, src_lang, "reading"), modules)
+                  _pages(sources.readings, lang, src_lang, "reading"), modules,
+                  source_title=sources.course.data.title)
 
 
 def _translate_config(config: schema.CourseConfig,

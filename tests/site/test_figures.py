@@ -151,13 +151,10 @@ def test_course_slug_ignores_a_title_in_another_script(tmp_path: Path) -> None:
     from coursebook import layout
     from coursebook.model import Course
 
-    (tmp_path / "repo" / "course").mkdir(parents=True)
-    (tmp_path / "repo" / "course" / "course.yml").write_text("title: 清洁生产培训\n", encoding="utf-8")
     course = Course.__new__(Course)
-    course.root, course.lang = tmp_path / "repo", "zh"
+    course.root, course.lang, course.source_title = tmp_path / "repo", "zh", "清洁生产培训"
     assert layout.offline_zip(course) == "downloads/repo-zh-offline.zip"
-    (tmp_path / "repo" / "course" / "course.yml").write_text("title: Cleaner production\n")
-    course.lang = "ar"
+    course.source_title, course.lang = "Cleaner production", "ar"
     assert layout.offline_zip(course) == "downloads/cleaner-production-ar-offline.zip"
 
 
