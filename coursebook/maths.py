@@ -123,7 +123,9 @@ def check_maths(text: str, path: Path, first: int, report, root: Path) -> None:
     so `$5 and $6` or a `$` in code are never taken for formulas."""
     if not MATHS_HINT.search(text):
         return
-    for latex, display in formulas(_markdown(root).html(text)):
+    from .markdown import trainer_view  # trainer blocks kept: the trainer's guide renders them
+
+    for latex, display in formulas(_markdown(root).html(trainer_view(text))):
         why = problem(latex)
         if why is None and (katex := _katex_checker(root)) is not None:
             why = katex.problem(latex.strip(), display)

@@ -347,3 +347,16 @@ def test_engine_catalogues_pass_their_own_check() -> None:
     report = Report(ROOT)
     check_catalogues(ROOT, report)
     assert report.items == []
+
+
+def test_a_broken_formula_in_a_trainer_block_is_a_check_error_at_its_line(mini: Path) -> None:
+    """Trainer blocks are left out of participants' texts but the trainer's guide renders them:
+    their maths is checked too."""
+    path = mini / "modules/01-basics/module.md"
+    text = path.read_text(encoding="utf-8").replace(
+        "    Only trainers see this sentence about walnuts.\n",
+        "    Only trainers see this sentence about walnuts.\n\n    Growth is $x^{2$ a year.\n")
+    path.write_text(text, encoding="utf-8")
+    line = text.split("\n").index("    Growth is $x^{2$ a year.") + 1
+    found = [d for d in problems(mini) if "cannot be drawn" in d.message]
+    assert [(d.file, d.line, d.level) for d in found] == [("modules/01-basics/module.md", line, "error")]
