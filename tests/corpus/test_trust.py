@@ -169,20 +169,35 @@ SYSCALLS = "openat,open,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unl
            "symlink,symlinkat,truncate,chmod,fchmodat"
 
 
-def _traced(trace: Path, cwd: Path) -> tuple[set[str], set[str]]:
-    """(files read, paths written) by every process, from an `strace -f -y` log."""
+CALL = re.compile(r"(\w+)\((.*)\)\s+=\s+(\d+)")
+
+
+def _traced(traces: Path, cwd: Path) -> tuple[set[str], set[str]]:
+    """(files read, paths written) by every process and thread, from the `strace -ff -y` logs in
+    `traces` (one `trace.<pid>` file each). A call interrupted by a signal is logged in two parts,
+    `… <unfinished ...>` and `<... call resumed> …`; the parts are joined before parsing."""
     read: set[str] = set()
     written: set[str] = set()
-    for line in trace.read_text(errors="replace").splitlines():
-        m = re.match(r"\d+\s+(\w+)\((.*)\)\s+=\s+(\d+)", line)
-        if not m:
-            continue  # failed calls (ENOENT …) touch nothing
-        call, args = m[1], m[2]
-        paths = [os.path.normpath(p if p.startswith("/") else f"{d or cwd}/{p}") for d, p in PATHS.findall(args)]
-        if call in ("open", "openat") and not WRITES.search(args):
-            read.update(paths[:1])
-        else:
-            written.update(paths)
+    files = sorted(traces.glob("trace.*"))
+    assert files, f"strace wrote no trace in {traces}"
+    for file in files:
+        pending = ""
+        for line in file.read_text(errors="replace").splitlines():
+            if line.endswith("<unfinished ...>"):
+                pending = line[: -len("<unfinished ...>")].rstrip()
+                continue
+            resumed = re.match(r"<\.\.\. \w+ resumed>\s?(.*)", line)
+            if resumed:
+                line, pending = (f"{pending}{resumed[1]}" if pending else ""), ""
+            m = CALL.match(line)
+            if not m:
+                continue  # failed calls (ENOENT …) touch nothing; signals, exits
+            call, args = m[1], m[2]
+            paths = [os.path.normpath(p if p.startswith("/") else f"{d or cwd}/{p}") for d, p in PATHS.findall(args)]
+            if call in ("open", "openat") and not WRITES.search(args):
+                read.update(paths[:1])
+            else:
+                written.update(paths)
     return read, written
 
 
@@ -205,14 +220,15 @@ def _course(base: Path) -> Path:
 def _run_confined(base: Path, argv: list[str]) -> tuple[subprocess.CompletedProcess, set[str], set[str]]:
     """Run the command line as an ordinary user (the files' owner, without root's power to write
     to read-only files) in a namespace without network, traced."""
-    trace = base / "trace.txt"
+    traces = base / "traces"
+    traces.mkdir()
     env = {"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": str(base / "home"), "TMPDIR": str(base / "tmp"),
            "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"}
-    command = ["strace", "-f", "-y", "-qq", "-e", f"trace={SYSCALLS}", "-o", str(trace),
+    command = ["strace", "-ff", "-y", "-qq", "-e", f"trace={SYSCALLS}", "-o", str(traces / "trace"),
                "unshare", "--user", "--map-user=1000", "--map-group=1000", "--net",
                sys.executable, str(ROOT / "build.py"), *argv]
     result = subprocess.run(command, cwd=base, env=env, capture_output=True, text=True, timeout=600)
-    read, written = _traced(trace, base)
+    read, written = _traced(traces, base)
     return result, read, written
 
 
@@ -224,13 +240,24 @@ def _can_confine() -> bool:
     return subprocess.run(probe, capture_output=True).returncode == 0
 
 
-@pytest.mark.skipif(not _can_confine(), reason="needs strace and user + network namespaces")
-def test_read_only_offline_build_writes_and_reads_only_its_own(tmp_path: Path) -> None:
+confined = pytest.mark.skipif(not _can_confine(), reason="needs strace and user + network namespaces")
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    """A folder holding the course (`repo/`, from `_course`), the canary (`outside/`), and the
+    confined run's HOME, TMPDIR and output parent (`home/`, `tmp/`, `out/`)."""
     base = tmp_path / "base"
     base.mkdir()
-    repo = _course(base)
+    _course(base)
     for folder in ("home", "tmp", "out"):
         (base / folder).mkdir()
+    return base
+
+
+@confined
+def test_read_only_offline_build_writes_and_reads_only_its_own(base: Path) -> None:
+    repo = base / "repo"
     (repo / ".build").mkdir()  # what must be writable: .build/, the output's folder, TMPDIR
     for path in [repo, *repo.rglob("*")]:
         if path.name != ".build" and ".build" not in path.parts and not path.is_symlink():
@@ -244,6 +271,10 @@ def test_read_only_offline_build_writes_and_reads_only_its_own(tmp_path: Path) -
                 path.chmod(path.stat().st_mode | 0o200)
     assert result.returncode == 0, result.stderr
     assert {k: v for k, v in listing(repo).items() if not k.startswith(".build")} == sources
+    # the trace was really read: the module's source among the reads, the site among the writes
+    assert str(repo / "modules/01-basics/module.md") in read, sorted(read)[:50]
+    assert str(repo / "images/chart.svg") in read or str(repo / "modules/01-basics/chart.svg") in read
+    assert [p for p in written if p.startswith(str(base / "out") + "/")], sorted(written)[:50]
     # writes: only the output (and its staging siblings), .build/, the temporary folder
     mine = (str(base / "out"), str(repo / ".build"), str(base / "tmp"), "/dev/", "/proc/")
     assert sorted(p for p in written if not p.startswith(mine)) == []
@@ -267,13 +298,9 @@ def test_read_only_offline_build_writes_and_reads_only_its_own(tmp_path: Path) -
     assert not [p for p in site.rglob("*") if p.is_file() and b"CANARY" in p.read_bytes()]
 
 
-@pytest.mark.skipif(not _can_confine(), reason="needs strace and user + network namespaces")
-def test_files_outside_the_tree_are_never_read(tmp_path: Path) -> None:
-    base = tmp_path / "base"
-    base.mkdir()
-    repo = _course(base)
-    for folder in ("home", "tmp", "out"):
-        (base / folder).mkdir()
+@confined
+def test_files_outside_the_tree_are_never_read(base: Path) -> None:
+    repo = base / "repo"
     canary = base / "outside" / "canary.svg"
     course = repo / "course" / "course.yml"
     course.write_text(course.read_text().replace("{name: Test Centre}",
@@ -286,6 +313,7 @@ def test_files_outside_the_tree_are_never_read(tmp_path: Path) -> None:
                       f'<img src="{canary}" alt="Leak">\n')
     result, read, _ = _run_confined(base, ["--root", "repo", "--out", "out/site", "-q"])
     assert result.returncode == 1, result.stderr
+    assert str(repo / "course/course.yml") in read, sorted(read)[:50]  # the trace was really read
     for expected in ("course/course.yml:2: error: logo '../outside/canary.svg' is outside the repository",
                      "modules/01-basics/activities/leak.md: error: symbolic link to",
                      "theme/assets: error: symbolic link to",
