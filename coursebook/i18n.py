@@ -11,6 +11,12 @@ from .diagnostics import Report
 from .load import ENGINE_THEME, read_yaml, theme_dirs
 
 TEXT = str | int | float  # a value that is a string once written out
+RTL = {"ar", "fa", "he", "ur"}  # languages written right to left
+
+
+def direction(lang: str) -> str:
+    """`rtl` or `ltr`, for a language code (`ar`, `ar-EG`, `fr`)."""
+    return "rtl" if lang.split("-")[0] in RTL else "ltr"
 
 
 @cache

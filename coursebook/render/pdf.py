@@ -15,7 +15,7 @@ from ..agenda import compute_agenda, hhmm
 from ..context import Context
 from ..files import course_pages, localized
 from ..highlight import for_print, write_css
-from ..i18n import Strings
+from ..i18n import Strings, direction
 from ..jobs import Job
 from ..markdown import Answer, Solutions, trainer_blocks, trainer_view
 from ..model import Activity, Course, Module, Text
@@ -28,7 +28,6 @@ from .site_pages import _step_clock, duration
 
 SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 BACKGROUND = re.compile(r"url\(&quot;(file:[^&]+)&quot;\)")
-RTL = {"ar", "fa", "he", "ur"}
 
 
 class Printer:
@@ -196,10 +195,10 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     env = Environment(loader=FileSystemLoader([str(d / "pdf") for d in ctx.theme_dirs]),
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     c = course.config
-    base = {"course": c, "lang": course.lang, "dir": "rtl" if course.lang.split("-")[0] in RTL else "ltr",
+    base = {"course": c, "lang": course.lang, "dir": direction(course.lang),
             "t": t, "date": build_date(), "paper": c.paper, "page_of": _page_of(t),
             "source_name": Strings(ctx.root, c.language, c.language)("language_name"),
-            "source_dir": "rtl" if c.language.split("-")[0] in RTL else "ltr",
+            "source_dir": direction(c.language),
             "footer": " · ".join([t("licence", licence=c.licence), t("version", version=c.version)])}
     css = (str(ctx.theme_file("pdf/print.css")), str(write_css(ctx.build_dir)))  # + code colours
     allowed = tuple(str(x) for x in (ctx.root, *ctx.theme_dirs, ctx.build_dir))

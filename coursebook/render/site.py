@@ -19,6 +19,7 @@ import yaml
 
 from .. import layout
 from ..context import Context
+from ..i18n import direction
 from ..markdown import ConfigDumper, mkdocs_config, mkdocs_yml, site_extensions
 from ..maths import copy_katex, site_config
 from ..model import Course
@@ -27,7 +28,6 @@ from ..sanitize import site_extension
 from . import csp, engines, site_offline
 from . import site_pages as pages
 from .assets import place, site_course
-from .pdf import RTL
 
 SHIM = "node_modules/iframe-worker/shim/index.js"
 
@@ -126,7 +126,7 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
                 names[x] += f" ({share:.0f}%)"  # how much of that edition is translated
         config["extra"]["alternate"] = [{"name": e(names[x]), "link": f"../{x}/index.html", "lang": x}
                                         for x in langs]
-    if course.lang.split("-")[0] in RTL:
+    if direction(course.lang) == "rtl":
         config["theme"]["direction"] = "rtl"
     config.update(site_config(ctx.root))  # the course's extra CSS and scripts, and KaTeX
     extensions = site_extensions(ctx.root)

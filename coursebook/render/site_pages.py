@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from .. import embed, layout
 from ..agenda import AgendaDay, compute_agenda, hhmm
-from ..i18n import Strings
+from ..i18n import Strings, direction
 from ..markdown import participant, trainer_blocks, trainer_view
 from ..model import Activity, Course, Module, Page, Text
 from ..sanitize import esc, esc_markdown
@@ -36,8 +36,7 @@ def fallback(text: Text, course: Course, t: Strings, body: str) -> str:
     src = course.config.language
     notice = t("fallback_notice", language=t("language_name"), source=Strings(
         course.root, src, src)("language_name"))
-    direction = "rtl" if src.split("-")[0] in ("ar", "fa", "he", "ur") else "ltr"
-    return f'!!! info ""\n    {notice}\n\n<div lang="{src}" dir="{direction}" markdown="1">\n\n{body}\n\n</div>\n'
+    return f'!!! info ""\n    {notice}\n\n' + _in_source_language(text, course, body)
 
 
 def bullets(items: list[str], course: Course, page: str, t: Strings) -> str:
@@ -129,8 +128,7 @@ def _in_source_language(text: Text, course: Course, body: str) -> str:
     if not text.fallback:
         return body
     src = course.config.language
-    direction = "rtl" if src.split("-")[0] in ("ar", "fa", "he", "ur") else "ltr"
-    return f'<div lang="{src}" dir="{direction}" markdown="1">\n\n{body}\n\n</div>\n'
+    return f'<div lang="{src}" dir="{direction(src)}" markdown="1">\n\n{body}\n\n</div>\n'
 
 
 def module(course: Course, m: Module, t: Strings, docs: Path) -> str:

@@ -17,7 +17,7 @@ from ..context import Context
 from ..deck import Slide
 from ..files import course_pages
 from ..highlight import for_print, write_css
-from ..i18n import Strings
+from ..i18n import Strings, direction
 from ..jobs import Job
 from ..markdown import participant
 from ..maths import copy_katex
@@ -25,7 +25,7 @@ from ..model import Course, Module
 from ..refs import Ref, replace_refs
 from ..sanitize import esc
 from .assets import deck_markdown, deck_print, deck_web, decorative_backgrounds, publish
-from .pdf import RTL, _file_url, _images
+from .pdf import _file_url, _images
 from .pdf_write import build_date
 from .site_pages import duration
 from .slides_fit import report_overflow, write_slides_pdf
@@ -143,7 +143,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     c = course.config
     base = {"course": c, "lang": course.lang, "t": t, "date": build_date(), "paper": c.paper,
-            "dir": "rtl" if course.lang.split("-")[0] in RTL else "ltr"}
+            "dir": direction(course.lang)}
     css = (str(ctx.theme_file("slides/print.css")), str(write_css(ctx.build_dir)))  # + code colours
     allowed = tuple(str(x) for x in (ctx.root, *ctx.theme_dirs, ctx.build_dir))
     jobs = []
