@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import re
 import types
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,9 @@ import yaml
 from .mdx_trainer import Answer, Solutions
 
 EXTENSION = "coursebook.mdx_trainer"
+# our extensions, in every output whatever the course's mkdocs.yml lists: trainer text removed
+# for participants, raw HTML cleaned (`sanitize.py`)
+REQUIRED = (EXTENSION, "coursebook.sanitize")
 TRAINER_OPEN = re.compile(r"^(?:!!!|\?\?\?\+?)\s+trainer\b")
 # an admonition opener at any indentation, in a list item or not: (prefix, marker, title)
 NESTED_OPEN = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+)?)(!!!|\?\?\?\+?)\s+trainer(?=\s|$)(.*)$")
@@ -50,33 +54,47 @@ def mkdocs_yml(root: Path) -> Path:
 
 
 def mkdocs_config(root: Path) -> dict[str, Any]:
-    path = mkdocs_yml(root)
+    """The course's mkdocs.yml as data, parsed once while the file is unchanged (the site,
+    PDFs, slides and KaTeX all read it, for every edition). Shared: read it, never change it."""
+    path = mkdocs_yml(root).resolve()
+    stat = path.stat()
+    return _parsed(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _parsed(path: Path, mtime: int, size: int) -> dict[str, Any]:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_MkDocsLoader) or {}  # noqa: S506
 
 
+def _missing(listed: list) -> list[str]:
+    """Our extensions (`REQUIRED`) that a `markdown_extensions` list lacks."""
+    names = {next(iter(x)) if isinstance(x, dict) else x for x in listed}
+    return [x for x in REQUIRED if x not in names]
+
+
 def extensions(root: Path) -> tuple[list[str], dict[str, dict]]:
-    """The `markdown_extensions` of mkdocs.yml, as Python-Markdown arguments."""
+    """The `markdown_extensions` of mkdocs.yml, as Python-Markdown arguments, ours added
+    when the course's own mkdocs.yml lacks them (trainer text must still go, HTML be cleaned)."""
+    listed = mkdocs_config(root).get("markdown_extensions") or []
     names: list[str] = []
     configs: dict[str, dict] = {}
-    for item in mkdocs_config(root).get("markdown_extensions") or []:
+    for item in listed:
         if isinstance(item, dict):
             for name, conf in item.items():
                 names.append(name)
                 configs[name] = conf or {}
         else:
             names.append(item)
-    if EXTENSION not in names:  # a course's own mkdocs.yml may lack it: trainer text must still go
-        names.append(EXTENSION)
-    return names, configs
+    return names + _missing(listed), configs
 
 
 def site_extensions(root: Path) -> list | None:
-    """The `markdown_extensions` to give MkDocs when the course's mkdocs.yml lacks
-    `coursebook.mdx_trainer` (its list plus the extension), or None when it has it: trainer
-    text must never reach a participant page, whatever the course's own configuration."""
+    """The `markdown_extensions` to give MkDocs when the course's mkdocs.yml lacks one of ours
+    (its list plus those), or None when it has them all: trainer text must never reach a
+    participant page, nor uncleaned HTML any page, whatever the course's own configuration."""
     listed = mkdocs_config(root).get("markdown_extensions") or []
-    names = [next(iter(x)) if isinstance(x, dict) else x for x in listed]
-    return None if EXTENSION in names else [*listed, EXTENSION]
+    missing = _missing(listed)
+    return [*listed, *missing] if missing else None
 
 
 class ConfigDumper(yaml.SafeDumper):
@@ -97,7 +115,7 @@ class Markdown:
 
     def __init__(self, root: Path):
         names, configs = extensions(root)
-        self._md = md.Markdown(extensions=[*names, "coursebook.sanitize"], extension_configs=configs)
+        self._md = md.Markdown(extensions=names, extension_configs=configs)
 
     def html(self, text: str, solutions: Solutions | None = None) -> str:
         """HTML without trainer-only text; `solutions` (when given) drops or collects the
@@ -213,6 +231,6 @@ def _width(line: str) -> int:
     return len(expanded) - len(expanded.lstrip(" "))
 
 
-__all__ = ["EXTENSION", "Answer", "ConfigDumper", "Markdown", "Solutions", "extensions",
+__all__ = ["EXTENSION", "REQUIRED", "Answer", "ConfigDumper", "Markdown", "Solutions", "extensions",
            "mkdocs_config", "mkdocs_yml", "participant", "site_extensions", "trainer_blocks",
            "trainer_view"]

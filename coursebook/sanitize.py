@@ -67,9 +67,6 @@ def clean(fragment: str) -> str:
                      set_tag_attribute_values={"input": {"type": "radio"}})  # tabs' switches only
 
 
-EXTENSION = "coursebook.sanitize"
-
-
 class _Clean(Postprocessor):
     def run(self, text: str) -> str:
         return clean(text)
@@ -85,13 +82,6 @@ class SanitizeExtension(Extension):
 
 def makeExtension(**kwargs) -> SanitizeExtension:  # noqa: N802 (Python-Markdown's name)
     return SanitizeExtension(**kwargs)
-
-
-def site_extension(listed: list | None) -> list | None:
-    """mkdocs.yml's `markdown_extensions` with this one added, or None when it is listed:
-    course text is cleaned whatever the course's own configuration says."""
-    names = [next(iter(x)) if isinstance(x, dict) else x for x in listed or []]
-    return None if EXTENSION in names else [*(listed or []), EXTENSION]
 
 
 def esc_html(text: str) -> str:

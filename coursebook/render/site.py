@@ -24,7 +24,6 @@ from ..markdown import ConfigDumper, mkdocs_config, mkdocs_yml, site_extensions
 from ..maths import copy_katex, site_config
 from ..model import Course
 from ..sanitize import esc_html as e
-from ..sanitize import site_extension
 from . import csp, engines, site_offline
 from . import site_pages as pages
 from .assets import place, site_course
@@ -130,11 +129,8 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
         config["theme"]["direction"] = "rtl"
     config.update(site_config(ctx.root))  # the course's extra CSS and scripts, and KaTeX
     extensions = site_extensions(ctx.root)
-    if extensions is not None:  # the course's mkdocs.yml lacks coursebook.mdx_trainer: add it
+    if extensions is not None:  # the course's mkdocs.yml lacks one of our extensions: added
         config["markdown_extensions"] = extensions
-    listed = site_extension(config.get("markdown_extensions") or mkdocs_config(ctx.root).get("markdown_extensions"))
-    if listed is not None:  # the course's mkdocs.yml lacks coursebook.sanitize: add it
-        config["markdown_extensions"] = listed
     return config
 
 
