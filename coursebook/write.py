@@ -9,8 +9,11 @@ without the marker, or a leftover `.site.new`/`.site.old` without it, is never d
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import shutil
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,6 +24,27 @@ MARKER_TEXT = ("This folder was written by coursebook and is replaced by every b
 # them, nor lie inside one, nor hold one
 SOURCE_DIRS = ("course", "modules", "slides", "instructor_notes", "theme", "tests", "coursebook",
                "scripts", "bench", "node_modules", ".git", ".github", ".venv")
+
+
+def build_time() -> dt.datetime:
+    """The time written into outputs (zip members, PPTX properties): SOURCE_DATE_EPOCH if set,
+    else 2020-01-01, so a rebuild gives the same bytes. UTC, without a time zone."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return dt.datetime(2020, 1, 1)
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
+
+
+def deterministic_zip(entries: Iterable[tuple[str, bytes]], out: Path) -> None:
+    """Write `entries` (name, data) into the zip `out` in their order, every member with the
+    build time and the same permissions: the same entries give the same bytes."""
+    stamp = max(build_time(), dt.datetime(1980, 1, 1)).timetuple()[:6]  # a zip's dates start in 1980
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
 
 
 class OutputError(Exception):

@@ -6,22 +6,21 @@ from a second MkDocs run over the same site source, with the trainer pages and t
 guide left out (`exclude_docs`), no trainer section in the navigation, and the Markdown
 extension told to drop the links to them (class `trainer-link`, see `site_pages.TRAINER_LINK`)
 and the link to the zip itself (`site-only`), which a zip cannot hold.
-Deterministic: members sorted, fixed times.
+Deterministic: members sorted, the build's time (SOURCE_DATE_EPOCH) on each.
 """
 
 from __future__ import annotations
 
 import shutil
-import zipfile
 from pathlib import Path
 
 from .. import layout
 from ..markdown import EXTENSION
 from ..model import Course
+from ..write import deterministic_zip
 from . import csp, engines
 from . import site_pages as pages
 
-FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 TRAINER_PAGES = "trainer/"
 DROP = "trainer-link site-only"  # classes the participant site also removes (mdx_trainer's `drop`)
 
@@ -43,18 +42,26 @@ def _participant_nav(nav: list) -> list:
     return out
 
 
+def _participant_extensions(listed: list | dict) -> list:
+    """The site's `markdown_extensions` with the trainer extension told to drop the links a
+    participant zip cannot follow (site._config always lists that extension)."""
+    items = [{k: v} for k, v in listed.items()] if isinstance(listed, dict) else listed
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            out += [{name: {**(conf or {}), "drop": DROP} if name == EXTENSION else conf}
+                    for name, conf in item.items()]
+        else:
+            out.append({item: {"drop": DROP}} if item == EXTENSION else item)
+    return out
+
+
 def participant_site(course: Course, work: Path, target: Path, engine: str = engines.DEFAULT) -> None:
     """Build the participant edition of the site from `work/mkdocs.yml` into `target`."""
-    from mkdocs.config import load_config
-
-    full = load_config(str(work / "mkdocs.yml"))
-    extensions = [{name: {**full.mdx_configs.get(name, {}), "drop": DROP}} if name == EXTENSION
-                  else ({name: full.mdx_configs[name]} if name in full.mdx_configs else name)
-                  for name in full.markdown_extensions]
-    if EXTENSION not in full.markdown_extensions:
-        extensions.append({EXTENSION: {"drop": DROP}})
+    full = engines.flat(work / "mkdocs.yml")  # the generated config, its INHERIT merged in
+    extensions = _participant_extensions(full.get("markdown_extensions") or [])
     shutil.rmtree(target, ignore_errors=True)
-    engines.build(engine, work, target, {"nav": _participant_nav(full.nav), "markdown_extensions": extensions,
+    engines.build(engine, work, target, {"nav": _participant_nav(full.get("nav")), "markdown_extensions": extensions,
                                          "exclude_docs": f"/{TRAINER_PAGES}\n/{layout.trainers_guide(course)}\n"})
     csp.add_policy(target)  # as in the published site
 
@@ -72,12 +79,7 @@ def offline_zip(course: Course, work: Path, site: Path, engine: str = engines.DE
         if path.is_file():
             path.write_text(path.read_text(encoding="utf-8").replace(pages.ZIP_SIZE, "—"), encoding="utf-8")
     files = sorted(p for p in source.rglob("*") if p.is_file() and p != inner)
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in files:
-            info = zipfile.ZipInfo(path.relative_to(source).as_posix(), FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, path.read_bytes())
+    deterministic_zip(((p.relative_to(source).as_posix(), p.read_bytes()) for p in files), zip_path)
     for path in (site / x for x in searched):
         if path.is_file():
             text = path.read_text(encoding="utf-8")

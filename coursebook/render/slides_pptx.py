@@ -8,7 +8,6 @@ Deterministic: fixed dates and zip entry times."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import zipfile
@@ -20,10 +19,10 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Inches, Pt
 
+from ..write import build_time, deterministic_zip
 from .slides_pptx_draw import GAP, Look, code_box, direction, fill, picture_shape, plan, rgb, table_shape
 from .slides_pptx_text import Code, Para, Picture, Reader, Run, Style, Table, Text, picture
 
-FIXED = dt.datetime(2020, 1, 1)
 FONTS = {"ar": ("Noto Sans Arabic", "Noto Naskh Arabic"), "zh": ("Noto Sans CJK SC", "Noto Sans CJK SC")}
 
 
@@ -307,16 +306,9 @@ def write_pptx(slides: list[dict], deck: dict, *, out: Path) -> None:
             link.set("action", "ppaction://hlinksldjump")
     props = prs.core_properties
     props.title, props.author, props.language = deck.get("title", ""), deck.get("author", ""), look.lang
-    props.created = props.modified = props.last_printed = FIXED
+    props.created = props.modified = props.last_printed = build_time()  # SOURCE_DATE_EPOCH
     props.revision = 1
     buffer = io.BytesIO()
     prs.save(buffer)
-    _deterministic_zip(buffer.getvalue(), out)
-
-
-def _deterministic_zip(data: bytes, out: Path) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, (2020, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+    with zipfile.ZipFile(buffer) as saved:  # python-pptx stamps the time of day: rewritten
+        deterministic_zip(((x.filename, saved.read(x)) for x in saved.infolist()), out)
