@@ -64,8 +64,7 @@ def _zensical(config: Path) -> None:
         raise RuntimeError(f"zensical build -f {config} failed:\n{done.stdout}{done.stderr}")
 
 
-def build(engine: str, work: Path, target: Path, overrides: dict | None = None,
-          name: str = "mkdocs.yml") -> None:
+def build(engine: str, work: Path, target: Path, overrides: dict | None = None) -> None:
     """Build the site source `work/mkdocs.yml` into `target` with `engine`. `overrides` are
     top-level config keys to replace (the participant build's nav, extensions, exclusions)."""
     overrides = overrides or {}
@@ -73,13 +72,13 @@ def build(engine: str, work: Path, target: Path, overrides: dict | None = None,
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.config import load_config
 
-        config = load_config(str(work / name), site_dir=str(target), **overrides)
+        config = load_config(str(work / "mkdocs.yml"), site_dir=str(target), **overrides)
         mkdocs_build(config)
         fold_search(target)
         return
     from ..markdown import ConfigDumper
 
-    data = {**flat(work / name), **overrides}
+    data = {**flat(work / "mkdocs.yml"), **overrides}
     # Zensical writes only below its config's folder; the participant build has its own
     out = f"{target.name}.zensical" if overrides else data.get("site_dir", "site")
     config = work / (f"{target.name}.zensical.yml" if overrides else ZENSICAL_CONFIG)
@@ -153,7 +152,9 @@ def folded_words(*texts: str) -> list[str]:
 
 
 def fold_search(site: Path) -> None:
-    """Add the folded words of every entry to the built site's search index (either engine)."""
+    """Add the folded words of every entry to the built site's search index (either engine).
+    An index and its `.js` twin (for `file://`) hold the same data: folded once, written to both."""
+    done: list[tuple[dict, str]] = []  # (an index as read, as folded)
     for rel in SEARCH_INDEXES:
         path = site / rel
         if not path.is_file():
@@ -161,15 +162,23 @@ def fold_search(site: Path) -> None:
         raw = path.read_text(encoding="utf-8")
         start, end = raw.index("{"), raw.rindex("}") + 1  # the .js variant: `var __index = {…}`
         index = json.loads(raw[start:end])
-        if "docs" in index:  # Material: lunr indexes every field the config lists
-            index["config"].setdefault("fields", {})[FOLDED_FIELD] = {"boost": 1.0}
-            for doc in index["docs"]:
-                words = folded_words(doc.get("title", ""), doc.get("text", ""))
-                if words:
-                    doc[FOLDED_FIELD] = " ".join(words)
-        for item in index.get("items", []):  # Zensical: title, text and path only
-            words = folded_words(item.get("title", ""), item.get("text", ""))
-            if words:
-                item["text"] = f'{item.get("text", "")} <span hidden>{" ".join(words)}</span>'
-        text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+        text = next((folded for read, folded in done if read == index), None)
+        if text is None:
+            text = _folded(json.loads(raw[start:end]))  # a copy: `index` stays as read
+            done.append((index, text))
         path.write_text(raw[:start] + text + raw[end:], encoding="utf-8")
+
+
+def _folded(index: dict) -> str:
+    """One search index with the folded words of each entry added, as JSON."""
+    if "docs" in index:  # Material: lunr indexes every field the config lists
+        index["config"].setdefault("fields", {})[FOLDED_FIELD] = {"boost": 1.0}
+        for doc in index["docs"]:
+            words = folded_words(doc.get("title", ""), doc.get("text", ""))
+            if words:
+                doc[FOLDED_FIELD] = " ".join(words)
+    for item in index.get("items", []):  # Zensical: title, text and path only
+        words = folded_words(item.get("title", ""), item.get("text", ""))
+        if words:
+            item["text"] = f'{item.get("text", "")} <span hidden>{" ".join(words)}</span>'
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
