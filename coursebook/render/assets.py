@@ -196,14 +196,21 @@ def pdf_markdown(text: str, source: Path, course: Course, anchors: set[str],
     return figures(rewrite(text, change, whole=True))
 
 
-def figure_label(source: Path, course: Course, t: Strings) -> str:
-    """The start of a figure's number in print: "Figure VI." in a module, "Figure " elsewhere."""
-    src = source_of(source.resolve(), course)
+def figure_modules(course: Course) -> dict[Path, str]:
+    """The module of each module's own texts (itself, its activities, its notes), by resolved
+    source path: what `figure_label` numbers figures by. Made once per render."""
+    modules: dict[Path, str] = {}
     for m in course.modules:
-        texts = [m, *m.activities, *([m.notes] if m.notes else [])]
-        if any(src == (x.src.path if x.src else x.path).resolve() for x in texts):
-            return f"{t('figure')} {m.id}."
-    return f"{t('figure')} "
+        for x in (m, *m.activities, *([m.notes] if m.notes else [])):
+            modules.setdefault((x.src.path if x.src else x.path).resolve(), m.id)
+    return modules
+
+
+def figure_label(source: Path, course: Course, t: Strings, modules: dict[Path, str]) -> str:
+    """The start of a figure's number in print: "Figure VI." in a module, "Figure " elsewhere.
+    `modules`: `figure_modules(course)`."""
+    module_id = modules.get(source_of(source.resolve(), course))
+    return f"{t('figure')} {module_id}." if module_id else f"{t('figure')} "
 
 
 def label_figures(html_text: str, label: str) -> str:

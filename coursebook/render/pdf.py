@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .. import embed, layout
 from ..agenda import compute_agenda, hhmm
 from ..context import Context
-from ..files import course_pages, localized
+from ..files import CoursePage, course_pages, localized
 from ..highlight import for_print, write_css
 from ..i18n import Strings, direction
 from ..jobs import Job
@@ -21,7 +21,7 @@ from ..markdown import Answer, Solutions, trainer_blocks, trainer_view
 from ..model import Activity, Course, Module, Text
 from ..refs import Ref, replace_refs
 from ..sanitize import esc, esc_markdown
-from .assets import decorative_backgrounds, figure_label, label_figures, pdf_markdown
+from .assets import decorative_backgrounds, figure_label, figure_modules, label_figures, pdf_markdown
 from .pdf_write import build_date, write_pdf
 from .print_tabs import print_tabs
 from .site_pages import _step_clock, duration
@@ -35,7 +35,10 @@ class Printer:
     when the target is in the same document) and image paths become absolute file URLs."""
 
     def __init__(self, course: Course, ctx: Context, anchors: set[str], solutions: str = "inline",
-                 trainer: bool = False):
+                 trainer: bool = False, pages: dict[Path, CoursePage] | None = None,
+                 figures: dict[Path, str] | None = None):
+        """`pages` (`course_pages`) and `figures` (`figure_modules`): made once per render and
+        shared by its printers, or made here."""
         self.course, self.ctx, self.anchors = course, ctx, anchors
         self.t = ctx.strings(course)
         # participant documents: solutions left in place, left out or moved to `answers` ("end");
@@ -43,7 +46,8 @@ class Printer:
         self.trainer, self.solutions = trainer, None if trainer else solutions
         self.answers: list[Answer] = []
         self._group: Solutions | None = None
-        self.pages = course_pages(course)  # links to course files: internal links or text
+        self.pages = course_pages(course) if pages is None else pages  # links to course files
+        self.figures = figure_modules(course) if figures is None else figures  # figures' modules
 
     def _ref(self, ref: Ref) -> str:
         c, t = self.course, self.t
@@ -71,7 +75,7 @@ class Printer:
         if self._group:
             self.answers += self._group.found
             self._group.found = []
-        html = label_figures(html, figure_label(source, self.course, self.t))  # "Figure VI." + counter
+        html = label_figures(html, figure_label(source, self.course, self.t, self.figures))  # "Figure VI." + counter
         html = SRC.sub(lambda m: m[1] + _file_url(source.parent, m[2], self.course.lang) + m[3], html)
         return decorative_backgrounds(html)  # alt="": an artifact in PDF/UA, not an untagged figure
 
@@ -203,6 +207,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     css = (str(ctx.theme_file("pdf/print.css")), str(write_css(ctx.build_dir)))  # + code colours
     allowed = tuple(str(x) for x in (ctx.root, *ctx.theme_dirs, ctx.build_dir))
     jobs = []
+    shared = {"pages": course_pages(course), "figures": figure_modules(course)}  # once per edition
 
     def job(template: str, target: str, title: str, **values: object) -> None:
         html = for_print(env.get_template(template).render(**base, title=title, **values))  # maths, code
@@ -212,14 +217,14 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
 
     for m in course.modules:
         anchors = {f"activity-{a.slug}" for a in m.activities}
-        hp = Printer(course, ctx, anchors, c.solutions)
+        hp = Printer(course, ctx, anchors, c.solutions, **shared)
         job("handout.html", layout.handout(m), f"{m.id}. {m.title}",
             the_module=module_view(hp, m, trainer=False), answers=_answers(hp))
     all_anchors = ({f"module-{m.id}" for m in course.modules}
                    | {f"activity-{a.slug}" for m in course.modules for a in m.activities}
                    | {f"reading-{r.slug}" for r in course.readings}
                    | {f"page-{p.slug}" for p in course.pages})
-    wp = Printer(course, ctx, all_anchors, c.solutions)
+    wp = Printer(course, ctx, all_anchors, c.solutions, **shared)
     pages = []
     for p in course.pages:
         wp.group(f"page-{p.slug}")
@@ -233,7 +238,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     job("workbook.html", layout.workbook(course), t("workbook"), pages=pages, readings=readings,
         modules=modules, answers=_answers(wp))
     gp = Printer(course, ctx, all_anchors - {f"reading-{r.slug}" for r in course.readings}
-                 - {f"page-{p.slug}" for p in course.pages}, trainer=True)
+                 - {f"page-{p.slug}" for p in course.pages}, trainer=True, **shared)
     others = [{"title": x.title, "blocks": [gp.html(b, x.path) for b in trainer_blocks(x.body)]}
               for x in (*course.pages, *course.readings)]  # their trainer blocks: only here
     job("guide.html", layout.trainers_guide(course), t("trainers_guide"), agenda=_agenda_view(course, t),
