@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from coursebook.build import Options, build
-from tests.conftest import MINI, write
+from tests.conftest import MINI, wait_until, write
 
 pytestmark = pytest.mark.browser
 
@@ -130,7 +130,7 @@ def test_arabic_pdf_pages_run_right_to_left(scripts: Path) -> None:
 def test_arabic_deck_is_right_to_left(browser, scripts: Path) -> None:
     page = browser.new_page()
     page.goto((scripts / "ar" / "slides" / "01-basics.html").as_uri() + "#/B-2")
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    wait_until(page, "window.Reveal && Reveal.isReady()")
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert page.evaluate("Reveal.getConfig().rtl") is True
     assert "نقطة باللغة العربية" in page.locator("section.present").inner_text()
@@ -153,7 +153,7 @@ def test_chinese_search_finds_chinese_words(browser, scripts: Path) -> None:
     page.locator(".md-search__input").first.click()
     page.keyboard.type("清洁生产")
     page.keyboard.press("End")  # typed text arrives without key events; Material searches on keyup
-    page.wait_for_function("document.querySelectorAll('.md-search-result__item a').length > 0", timeout=15000)
+    wait_until(page, "document.querySelectorAll('.md-search-result__item a').length > 0", timeout=15000)
     hits = page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
     assert any("modules/01-basics.html" in h for h in hits), hits
     page.close()

@@ -7,30 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Served, foreign, watch
-from tests.maths_course import built_site
+from tests.conftest import Served, foreign, wait_until, watch
 
 pytestmark = pytest.mark.browser
 PAGE = "modules/01-basics.html"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def served(site: Path):
-    server = Served(site)
+def served(maths_site: Path):
+    server = Served(maths_site)
     yield server.url
     server.close()
 
 
-def test_katex_ships_with_the_edition(site: Path) -> None:
-    katex = site / "assets" / "katex"
+def test_katex_ships_with_the_edition(maths_site: Path) -> None:
+    katex = maths_site / "assets" / "katex"
     assert (katex / "katex.min.js").is_file() and (katex / "katex.min.css").is_file()
     assert len(list((katex / "fonts").glob("KaTeX_Main-*.woff2"))) >= 3
-    html = (site / PAGE).read_text()
+    html = (maths_site / PAGE).read_text()
     for asset in ("assets/course.css", "assets/katex/katex.min.css", "assets/katex/katex.min.js",
                   "assets/katex/render-maths.js"):
         assert f'{asset}"' in html, asset  # the course's own CSS kept, KaTeX added
@@ -38,11 +32,11 @@ def test_katex_ships_with_the_edition(site: Path) -> None:
 
 
 @pytest.mark.parametrize("how", ["file", "http"])
-def test_formulas_are_drawn_offline_with_a_text_alternative(browser, site: Path, served: str, how: str) -> None:
+def test_formulas_are_drawn_offline_with_a_text_alternative(browser, maths_site: Path, served: str, how: str) -> None:
     page = browser.new_page()
     seen = watch(page)
-    page.goto((site / PAGE).as_uri() if how == "file" else f"{served}/{PAGE}")
-    page.wait_for_function("document.querySelectorAll('.arithmatex .katex').length >= 2")
+    page.goto((maths_site / PAGE).as_uri() if how == "file" else f"{served}/{PAGE}")
+    wait_until(page, "document.querySelectorAll('.arithmatex .katex').length >= 2")
     maths = page.evaluate("""() => Array.from(document.querySelectorAll('.arithmatex')).map(el => ({
         display: !!el.querySelector('.katex-display'),
         tex: (el.querySelector('annotation[encoding="application/x-tex"]') || {}).textContent,
@@ -58,21 +52,21 @@ def test_formulas_are_drawn_offline_with_a_text_alternative(browser, site: Path,
     assert foreign(seen["requests"]) == [] and seen["errors"] == []
 
 
-def test_code_keeps_the_sites_highlighting(site: Path) -> None:
+def test_code_keeps_the_sites_highlighting(maths_site: Path) -> None:
     import lxml.html
 
-    tree = lxml.html.fromstring((site / PAGE).read_bytes())
+    tree = lxml.html.fromstring((maths_site / PAGE).read_bytes())
     keywords = [k.text for k in tree.xpath("//div[contains(@class, 'highlight')]//span[@class='k']")]
     assert "def" in keywords and "return" in keywords
 
 
 @pytest.mark.parametrize("rel", [PAGE, "slides/01-basics.html"])
-def test_maths_and_code_pass_axe(browser, site: Path, rel: str) -> None:
+def test_maths_and_code_pass_axe(browser, maths_site: Path, rel: str) -> None:
     from tests.a11y.test_accessibility import AXE, TAGS
 
     page = browser.new_page()
-    page.goto((site / rel).as_uri())
-    page.wait_for_function("document.querySelectorAll('.arithmatex .katex').length >= 2")
+    page.goto((maths_site / rel).as_uri())
+    wait_until(page, "document.querySelectorAll('.arithmatex .katex').length >= 2")
     page.add_script_tag(url=AXE.as_uri())  # a file, not inline: the pages' CSP allows no inline script
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
     page.close()
