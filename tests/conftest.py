@@ -11,6 +11,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
 
+# YAML anchors nested nine deep: 9**9 entries if expanded ("billion laughs"); a loader must refuse it
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+
 
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
@@ -144,6 +148,17 @@ def kitchen_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def lesson_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real published lesson (Software Carpentry's shell lesson, converted), built once."""
     return _build_fixture(tmp_path_factory, LESSON, "lesson")
+
+
+@pytest.fixture(scope="session")
+def maths_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The code-and-maths course (tests/maths_course.py), English edition, built once: `site/en`."""
+    from coursebook.build import Options, build
+    from tests.maths_course import maths_course
+
+    root = maths_course(tmp_path_factory.mktemp("maths") / "course-repo")
+    build(Options(root, languages=["en"], verbosity=0))
+    return root / "site" / "en"
 
 
 @pytest.fixture(scope="session")

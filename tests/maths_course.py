@@ -1,14 +1,12 @@
 """The fixture course with code and maths everywhere: a module with inline code, a Python
 block whose last line runs past any margin, inline and display formulas and a `$5 and $6`
 that is not maths, and a deck slide with code and both kinds of formula. Built once (en)
-for the PDF, site and slide tests of code and maths."""
+for the PDF, site and slide tests of code and maths: the `maths_site` fixture (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import MINI, ROOT
 
@@ -47,9 +45,6 @@ $$
 Inline: $E = mc^2$.
 """
 
-_built: dict[str, Path] = {}
-
-
 def maths_course(root: Path) -> Path:
     """A copy of the mini course, with code and maths added to its module and deck."""
     shutil.copytree(MINI, root)
@@ -59,14 +54,3 @@ def maths_course(root: Path) -> Path:
     deck = root / "slides" / "01-basics.md"
     deck.write_text(deck.read_text(encoding="utf-8") + SLIDE_TEXT, encoding="utf-8")
     return root
-
-
-def built_site(factory: pytest.TempPathFactory) -> Path:
-    """The English edition of the course built once per test session: `site/en`."""
-    if "site" not in _built:
-        from coursebook.build import Options, build
-
-        root = maths_course(factory.mktemp("maths") / "course-repo")
-        build(Options(root, languages=["en"], verbosity=0))
-        _built["site"] = root / "site" / "en"
-    return _built["site"]

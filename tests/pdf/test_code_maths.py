@@ -16,7 +16,7 @@ from coursebook.highlight import BACKGROUND, code_lines, pygments_css, write_css
 from coursebook.maths import MathsError, latex_svg, problem, render_maths, size_em
 from tests.build.readback import pdf_text_colours
 from tests.conftest import ROOT, write
-from tests.maths_course import LONG_TAIL, built_site, maths_course
+from tests.maths_course import LONG_TAIL, maths_course
 
 RAW_TEX = re.compile(r"\$E|\$\$|\\frac|\\\(|\\\[|mc\^2")
 
@@ -100,11 +100,6 @@ def test_render_maths_gives_images_with_the_latex_as_alt() -> None:
 
 # ---- a built course ----
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_site(tmp_path_factory)
-
-
 def _text(pdf: Path) -> str:
     return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
@@ -126,19 +121,19 @@ def _alts(pdf: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("pdf", ["handouts/01-basics.pdf", "handouts/workbook.pdf", "handouts/trainers-guide.pdf"])
-def test_pdfs_print_the_code_whole_and_draw_the_maths(site: Path, pdf: str) -> None:
-    text = _text(site / pdf)
+def test_pdfs_print_the_code_whole_and_draw_the_maths(maths_site: Path, pdf: str) -> None:
+    text = _text(maths_site / pdf)
     flat = re.sub(r"\s+", " ", text)
     assert "def energy(mass: float) -> float:" in flat
     assert f"page: {LONG_TAIL}" in flat  # the long line wrapped, not cut off at the margin
     assert "costs $5 and $6" in flat  # dollars that are not maths stay as written
     assert not RAW_TEX.search(text), RAW_TEX.search(text)
-    alts = _alts(site / pdf)
+    alts = _alts(maths_site / pdf)
     assert "E = mc^2" in alts and "\\frac{a}{b}" in alts
 
 
-def test_code_is_monospace_and_coloured(site: Path) -> None:
-    pdf = site / "handouts" / "01-basics.pdf"
+def test_code_is_monospace_and_coloured(maths_site: Path, tmp_path: Path) -> None:
+    pdf = maths_site / "handouts" / "01-basics.pdf"
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "DejaVu-Sans-Mono" in fonts
     colours = pdf_text_colours(pdf)
@@ -146,8 +141,8 @@ def test_code_is_monospace_and_coloured(site: Path) -> None:
     # and on the page: the keyword purple of the Pygments style is there to see
     from PIL import Image
 
-    subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", str(pdf), str(site / "p")], check=True)
-    counts = Image.open(next(site.glob("p*.png"))).convert("RGB").getcolors(1 << 24)
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    counts = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB").getcolors(1 << 24)
     purple = sum(n for n, (r, g, b) in counts if r > 130 and g < 70 and b > 110)
     shaded = sum(n for n, colour in counts if colour == (0xF3, 0xF6, 0xF4))
     assert purple > 30 and shaded > 5000

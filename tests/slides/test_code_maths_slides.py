@@ -11,24 +11,18 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Served, foreign, wait_until, watch
-from tests.maths_course import built_site
 from tests.pdf.test_code_maths import RAW_TEX, _alts
 
 DECK = "slides/01-basics.html"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_site(tmp_path_factory)
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("how", ["file", "http"])
-def test_deck_draws_maths_and_colours_code_offline(browser, site: Path, how: str) -> None:
-    server = Served(site) if how == "http" else None
+def test_deck_draws_maths_and_colours_code_offline(browser, maths_site: Path, how: str) -> None:
+    server = Served(maths_site) if how == "http" else None
     page = browser.new_page()
     seen = watch(page)
-    page.goto(((site / DECK).as_uri() if server is None else f"{server.url}/{DECK}") + "#/B-4")
+    page.goto(((maths_site / DECK).as_uri() if server is None else f"{server.url}/{DECK}") + "#/B-4")
     wait_until(page, "window.Reveal && Reveal.isReady()")
     wait_until(page, "document.querySelectorAll('#B-4 .arithmatex .katex').length == 2")
     keyword = page.evaluate("getComputedStyle(document.querySelector('#B-4 .highlight .k')).color")
@@ -44,10 +38,10 @@ def test_deck_draws_maths_and_colours_code_offline(browser, site: Path, how: str
 
 
 @pytest.mark.parametrize("pdf", ["slides/01-basics.pdf", "slides/01-basics-handout.pdf"])
-def test_slide_pdfs_draw_the_maths_and_print_the_code(site: Path, pdf: str) -> None:
-    text = subprocess.run(["pdftotext", str(site / pdf), "-"], capture_output=True, text=True, check=True).stdout
+def test_slide_pdfs_draw_the_maths_and_print_the_code(maths_site: Path, pdf: str) -> None:
+    text = subprocess.run(["pdftotext", str(maths_site / pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "def energy(mass):" in text
     assert not RAW_TEX.search(text), RAW_TEX.search(text)
-    assert {"E = mc^2", "\\frac{a}{b}"} <= set(_alts(site / pdf))
-    fonts = subprocess.run(["pdffonts", str(site / pdf)], capture_output=True, text=True, check=True).stdout
+    assert {"E = mc^2", "\\frac{a}{b}"} <= set(_alts(maths_site / pdf))
+    fonts = subprocess.run(["pdffonts", str(maths_site / pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"DejaVu-Sans-Mono", fonts)
