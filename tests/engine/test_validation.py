@@ -8,7 +8,7 @@ import pytest
 
 from coursebook.build import Options, load_courses
 from coursebook.diagnostics import CourseError, Diagnostic
-from tests.conftest import write
+from tests.conftest import LAUGHS, write
 
 
 def problems(root: Path, strict: bool = False) -> list[Diagnostic]:
@@ -256,10 +256,6 @@ def test_accessibility_warnings(mini: Path) -> None:
 
 
 # ---- bounded parsing, and check knowing what the build reads ----
-
-LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
-
 
 @pytest.mark.parametrize("where", ["modules/01-basics/module.md", "course/course.yml", "theme/i18n/es.yml"])
 def test_billion_laughs_is_refused_quickly(mini: Path, where: str) -> None:
