@@ -5,8 +5,9 @@ that passes `check` is one that every output can show, and a link that passes le
 
 from __future__ import annotations
 
+import glob
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
@@ -23,7 +24,8 @@ INLINE = re.compile(
     r"\(\s*(?P<href><[^>\n]*>|[^)\s]+)(?:\s+(?P<title>\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
     r"(?P<attrs>\{[^}\n]*\})?")
 REFDEF = re.compile(r"(?m)^ {0,3}\[(?P<text>[^\]\n^][^\]\n]*)\]:[ \t]*(?P<href><[^>\n]*>|\S+)")
-RAW_IMG = re.compile(r"<img\b[^>]*?\bsrc=(?P<q>[\"'])(?P<href>[^\"'\n]*)(?P=q)", re.I)
+# <img src>, in any quoting: the one raw HTML tag that fetches a file (sanitize.py refuses the others)
+RAW_IMG = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>"']+))""", re.I)
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 ALT = re.compile(r"""\balt=(?:"([^"]*)"|'([^']*)'|([^\s}]+))""")
 DECORATIVE = re.compile(r"(?:^\{:?|\s)\.decorative(?=[\s}])")
@@ -73,8 +75,9 @@ def links(text: str) -> list[Link]:
                           _bare(text[m.start("href"):m.end("href")]), title, m["attrs"] or "",
                           line_at(m.start()), "inline"))
     for m in RAW_IMG.finditer(prose):
-        found.append(Link(m.start("href"), m.end("href"), True, "", text[m.start("href"):m.end("href")],
-                          None, "", line_at(m.start()), "raw"))
+        group = next(g for g in ("dq", "sq", "bare") if m[g] is not None)
+        start, end = m.span(group)
+        found.append(Link(start, end, True, "", text[start:end], None, "", line_at(start), "raw"))
     for m in REFDEF.finditer(prose):
         href = text[m.start("href"):m.end("href")]
         found.append(Link(m.start("href"), m.end("href"), Path(_bare(href)).suffix.lower() in IMAGE_EXTS,
@@ -143,6 +146,7 @@ def _target(href: str, folder: Path, root: Path) -> Target:
 def forget() -> None:
     """Forget what paths led to: files may have changed since the last run (serve)."""
     _target.cache_clear()
+    image_problem.cache_clear()
 
 
 def localized(path: Path, lang: str) -> Path:
@@ -187,8 +191,10 @@ def course_pages(course: Course) -> dict[Path, CoursePage]:
     return pages
 
 
+@lru_cache(maxsize=4096)
 def image_problem(path: Path) -> str | None:
-    """Why an image file cannot be shown in every output, or None when it can."""
+    """Why an image file cannot be shown in every output, or None when it can. Remembered
+    within one run: a file shown a thousand times is read once; `forget()` starts a new run."""
     suffix = path.suffix.lower()
     if suffix not in IMAGE_EXTS:
         return f"unsupported format '{suffix or path.name}' (use SVG, PNG or JPEG)"
@@ -227,32 +233,31 @@ def _svg_problem(data: bytes) -> str | None:
     return None
 
 
-def check_links(course: Course, path: Path, first: int, text: str, report: Report) -> None:
-    """Relative links of one text must lead to a course page or a file in the repository, and
-    this edition's own version of an image (`flow.es.svg`) must be usable too."""
-    pages = None
-    problems: dict[Path, str | None] = {}  # each file read once, however often it is shown
-
-    def problem_of(image: Path) -> str | None:
-        if image not in problems:
-            problems[image] = image_problem(image)
-        return problems[image]
-
-    for link in links(text):
+def check_links(course: Course, path: Path, first: int, text: str, report: Report,
+                pages: dict[Path, CoursePage] | None = None) -> None:
+    """Every link and image of one text, in one pass: images need alt text and a usable file
+    in the repository (this edition's own version, `flow.es.svg`, too), nothing may lead
+    outside the repository or be fetched from the network, and relative links lead to a
+    course page or a file in the repository. `pages`: `course_pages(course)`, made once."""
+    for link in _with_linked_images(text):
         line = first + link.line if first else 0
         where = target(link.href, path, course.root)
         if link.image:
-            if link.form != "inline" and where.kind == "file" and (problem := problem_of(where.path)):
-                report.error(path, line, f"image '{link.href}' cannot be read: {problem}",
-                             "export it again as PNG, JPEG or SVG")  # inline ones: validate._check_image
+            if link.form == "inline" and not has_alt(link.text, link.attrs):
+                report.error(path, line, f"image '{link.href}' has no alt text",
+                             "describe it: ![what it shows](path); a decorative image: ![](path){: .decorative }")
+            problem = _image_problem(link, where, path)
+            if problem:
+                report.error(path, line, *problem)
             own = localized(where.path, course.lang) if where.kind == "file" else None
-            if own is not None and own != where.path and (problem := problem_of(own)):
+            if own is not None and own != where.path and (problem := image_problem(own)):
                 rel = own.relative_to(path.parent.resolve()) if own.is_relative_to(path.parent.resolve()) \
                     else own.name
                 report.error(path, line, f"image '{rel}' (the {course.lang} version of '{link.href}') "
                              f"cannot be used: {problem}", "export it again as PNG, JPEG or SVG, or delete it")
-            continue
-        if where.kind == "missing":
+        elif where.kind == "outside":
+            report.error(path, line, f"'{link.href}' is outside the repository", OUTSIDE)
+        elif where.kind == "missing":
             report.error(path, line, f"link to '{link.href}': no such file",
                          "give a path relative to this file, or add the file to the repository")
         elif where.kind == "folder":
@@ -263,3 +268,46 @@ def check_links(course: Course, path: Path, first: int, text: str, report: Repor
             if source_of(where.path, course) not in pages:
                 report.error(path, line, f"link to '{link.href}': not a page of the course",
                              "link a module, activity, notes, deck, course page or reading file")
+
+
+def _with_linked_images(text: str):
+    """`links(text)`, and the images shown as a link's text (`[![alt](img.png)](page.md)`)."""
+    for link in links(text):
+        yield link
+        if link.form == "inline" and not link.image and "![" in link.text:
+            for inner in links(link.text):
+                yield replace(inner, line=link.line + inner.line)
+
+
+OUTSIDE = "keep the file inside the course repository and give a path relative to this file"
+OFFLINE = "outputs must work offline: save the image in the repository and link the file"
+RELATIVE = "give a path relative to this file"
+
+
+def _image_problem(link: Link, where: Target, path: Path) -> tuple[str, str] | None:
+    """(message, hint) when the image of `link`, written in `path`, cannot be shown. Raw
+    `<img src>` may hold a data: URL; `![…](…)` names a file."""
+    src = link.href
+    if link.form != "inline":
+        if where.kind == "outside":
+            return f"'{src}' is outside the repository", OUTSIDE
+        if SCHEME.match(src) and not src.startswith("data:"):
+            return f"remote image '{src}'", OFFLINE
+        if where.kind == "missing":
+            return f"image '{src}' not found", RELATIVE
+    elif SCHEME.match(src):
+        return f"remote image '{src}'", OFFLINE
+    elif src.startswith("/"):
+        return f"absolute image path '{src}'", RELATIVE
+    elif where.kind == "outside":
+        return f"image '{src}' is outside the repository", "keep images inside the course repository"
+    elif where.kind not in ("file", "page"):  # missing, a folder, an anchor
+        missing = (path.parent / src).resolve()
+        own = [p.name for p in sorted(missing.parent.glob(f"{glob.escape(missing.stem)}.*{missing.suffix}"))]
+        return f"image '{src}' not found", (f"there is only {', '.join(own)}, an edition's own version: "
+                                            f"add {missing.name}, which the other editions show"
+                                            if own else RELATIVE)
+    if where.kind in (("file", "page") if link.form == "inline" else ("file",)) \
+            and (problem := image_problem(where.path)):
+        return f"image '{src}' cannot be read: {problem}", "export it again as PNG, JPEG or SVG"
+    return None

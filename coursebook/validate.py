@@ -6,7 +6,6 @@ nothing stops at the first one.
 
 from __future__ import annotations
 
-import glob
 import re
 import types
 import typing
@@ -18,14 +17,13 @@ from pydantic import BaseModel, ValidationError
 from . import embed, sanitize, schema
 from .agenda import compute_agenda, hhmm
 from .diagnostics import Report, did_you_mean
-from .files import blank_code, check_links, has_alt, image_problem
+from .files import blank_code, check_links, course_pages
 from .i18n import Strings
 from .load import Localized, SourceFile, Sources
 from .maths import check_maths
 from .model import Course
 from .refs import KINDS, find_refs
 from .validate_config import check_config, unmodelled_texts
-from .validate_paths import check_paths
 
 HINTS = {
     "int_parsing": "write a whole number, e.g. 30",
@@ -41,8 +39,6 @@ HINTS = {
 HEADING_LINE = re.compile(r"^(#{1,6})\s+\S")
 LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(")
 VAGUE_LINKS = {"click here", "here", "link", "read more", "more", "this link", "click", "this"}
-ATTRS = re.compile(r"\{[^}\n]*\}")
-IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
@@ -171,44 +167,6 @@ def _texts(course: Course):
             yield s.path, s.line, s.body + "\n" + s.notes
 
 
-def _check_image(root: Path, path: Path, line: int, alt: str, src: str, after: str,
-                 report: Report, seen: dict | None = None) -> None:
-    """An image must have alt text (or be marked decorative) and be a file in the repository.
-    `seen` keeps what was found for each (folder, src), so a file showing one image a
-    thousand times looks it up once."""
-    if not has_alt(alt, re.match(r"\{[^}\n]*\}|", after)[0]):  # also {alt="…"}, {.decorative}
-        report.error(path, line, f"image '{src}' has no alt text",
-                     "describe it: ![what it shows](path); a decorative image: ![](path){: .decorative }")
-    key = (path.parent, src)
-    if seen is None or key not in seen:
-        found = _image_problem(root, path, src)
-        if seen is None:
-            seen = {}
-        seen[key] = found
-    if seen[key]:
-        report.error(path, line, *seen[key])
-
-
-def _image_problem(root: Path, path: Path, src: str) -> tuple[str, str] | None:
-    """(message, hint) when the image `src`, written in `path`, cannot be used."""
-    if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", src, re.I):
-        return (f"remote image '{src}'",
-                "outputs must work offline: save the image in the repository and link the file")
-    if src.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", src):
-        return f"absolute image path '{src}'", "give a path relative to this file"
-    target = (path.parent / src).resolve()
-    if not target.is_relative_to(root.resolve()):
-        return f"image '{src}' is outside the repository", "keep images inside the course repository"
-    if not target.is_file():
-        own = [p.name for p in sorted(target.parent.glob(f"{glob.escape(target.stem)}.*{target.suffix}"))]
-        return f"image '{src}' not found", (f"there is only {', '.join(own)}, an edition's own version: "
-                                            f"add {target.name}, which the other editions show"
-                                            if own else "give a path relative to this file")
-    if (problem := _unreadable(target)) is not None:
-        return f"image '{src}' cannot be read: {problem}", "export it again as PNG, JPEG or SVG"
-    return None
-
-
 def _check_accessibility(prose: str, path: Path, first: int, report: Report) -> None:
     """Headings that skip a level, an h1 in the body, and link text that says nothing."""
     level = 1  # the page title is the h1
@@ -229,17 +187,6 @@ def _check_accessibility(prose: str, path: Path, first: int, report: Report) -> 
             if words in VAGUE_LINKS:
                 report.warning(path, where, f"link text '{link[1]}' does not say where it goes",
                                "name the destination, e.g. [the activity sheet](…)")
-
-
-def _unreadable(path: Path) -> str | None:
-    """Why an image file cannot be used, or None when it can (format, corrupt file: files.py)."""
-    return image_problem(path)
-
-
-def _without_code(text: str) -> str:
-    """The text with code blocks and inline code blanked (lines kept), where '<script>' is only shown."""
-    text = re.sub(r"(?ms)^(```|~~~).*?^\1", lambda m: "\n" * m[0].count("\n"), text)
-    return re.sub(r"`[^`\n]*`", "", text)
 
 
 def _unloaded(sources: Sources, kind: str, key: str) -> bool:
@@ -294,7 +241,7 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
                  for s in (m.deck.slides[1:] if m.deck else [])), report, "slide id")
     embed.check(course, report)  # [[embed:slug]]: known, own module's, once, a paragraph
 
-    seen: dict = {}  # images already looked up
+    pages = course_pages(course)  # where each course file is published, for links to them
     for path, first, text in chain(_texts(course), unmodelled_texts(sources, report)):
         for ref in find_refs(text):
             if report.full(path):
@@ -308,16 +255,8 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
             elif not _exists(course, ref.kind, ref.key):
                 report.error(path, line, f"broken reference [[{ref.kind}:{ref.key}]]: "
                              f"no {ref.kind} '{ref.key}'", did_you_mean(ref.key, _choices(course, ref.kind)))
-        counted, at = 0, 0  # lines counted as we go: linear however many images
-        for m in IMAGE.finditer(blank_code(text)):  # not images shown as code
-            counted, at = counted + text.count("\n", at, m.start()), m.start()
-            line = first + counted if first else 0
-            attrs = ATTRS.match(text, m.end())  # an attr_list block right after: {alt="…"}
-            _check_image(course.root, path, line, m[1], m[2], attrs[0] if attrs else "", report, seen)
-        check_links(course, path, first, text, report)  # linked files and pages; localized images
-        check_paths(course, path, first, text, report)  # raw <img>, [ref]: path: inside the repository
-        prose = _without_code(text)
-        _check_accessibility(prose, path, first, report)
+        check_links(course, path, first, text, report, pages)  # images, links, raw <img>, [ref]: path
+        _check_accessibility(blank_code(text), path, first, report)  # not what is shown as code
         check_maths(text, path, first, report, course.root)  # formulas the PDFs can draw
     sanitize.check_course(course, report)  # raw HTML, attributes and links outside the allowlist
 

@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Report, line_counter
+from .diagnostics import Report
 
 if TYPE_CHECKING:
     from .load import Sources
-    from .model import Course
 
 # top-level folders that hold the engine, its tools or generated files, not course content
 NOT_CONTENT = {"coursebook", "tests", "bench", "scripts", "node_modules", "site", "__pycache__"}
@@ -110,45 +109,3 @@ def where_used(root: Path, resource: str) -> tuple[Path, int] | None:
                                     str((root / token).resolve())):
                         return path, number
     return None
-
-
-# raw HTML that makes a renderer fetch a file (WeasyPrint for PDFs), in any quoting: <img src>,
-# the one such tag and attribute that course text may use (sanitize.py refuses the others)
-MEDIA_TAG = re.compile(r"<img\b[^>]*>", re.I)
-FETCHED = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
-
-
-def _sources(text: str) -> list[tuple[int, str, bool]]:
-    """(0-based line, path, is an image) of everything in a text that names a file: links,
-    images, reference definitions, and what raw HTML tags fetch."""
-    from .files import blank_code, links
-
-    found = [(link.line, link.href, link.image) for link in links(text)
-             if link.form != "raw" and not (link.form == "inline" and link.image)]  # those: _check_image
-    prose = blank_code(text)
-    line_at = line_counter(prose)
-    for tag in MEDIA_TAG.finditer(prose):
-        for attr in FETCHED.finditer(tag[0]):
-            value = next(x for x in attr.groups() if x is not None)
-            found.append((line_at(tag.start() + attr.start()), value, True))
-    return found
-
-
-def check_paths(course: Course, path: Path, first: int, text: str, report: Report) -> None:
-    """Paths in one text that `validate._check_image` does not see must stay in the repository:
-    raw `<img src>` (quoted or not), reference definitions (`[ref]: path`, also behind
-    `![alt][ref]`) and links to data files. What they name would otherwise be read and
-    published, or fetched."""
-    from .files import SCHEME, target
-
-    for offset, href, image in _sources(text):
-        line = first + offset if first else 0
-        where = target(href, path, course.root)
-        if where.kind == "outside":
-            report.error(path, line, f"'{href}' is outside the repository",
-                         "keep the file inside the course repository and give a path relative to this file")
-        elif image and SCHEME.match(href) and not href.startswith("data:"):
-            report.error(path, line, f"remote image '{href}'",
-                         "outputs must work offline: save the image in the repository and link the file")
-        elif image and where.kind == "missing":
-            report.error(path, line, f"image '{href}' not found", "give a path relative to this file")

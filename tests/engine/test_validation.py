@@ -356,3 +356,19 @@ def test_a_broken_formula_in_a_trainer_block_is_a_check_error_at_its_line(mini: 
     line = text.split("\n").index("    Growth is $x^{2$ a year.") + 1
     found = [d for d in problems(mini) if "cannot be drawn" in d.message]
     assert [(d.file, d.line, d.level) for d in found] == [("modules/01-basics/module.md", line, "error")]
+
+
+def test_a_code_block_in_a_list_item_holds_no_headings(mini: Path) -> None:
+    """An indented fence (in a list item) is code: a `# comment` in it is not a heading."""
+    write(mini, "course/index.md", """
+        ---
+        title: Home
+        ---
+        1. Run this:
+
+            ```bash
+            # install it
+            pip install coursebook
+            ```
+        """)
+    assert [d for d in problems(mini, strict=True) if d.file == "course/index.md"] == []
