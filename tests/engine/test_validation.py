@@ -358,8 +358,8 @@ def test_a_broken_formula_in_a_trainer_block_is_a_check_error_at_its_line(mini: 
     assert [(d.file, d.line, d.level) for d in found] == [("modules/01-basics/module.md", line, "error")]
 
 
-def test_a_code_block_in_a_list_item_holds_no_headings(mini: Path) -> None:
-    """An indented fence (in a list item) is code: a `# comment` in it is not a heading."""
+def test_a_code_block_in_a_list_item_is_not_checked_as_prose(mini: Path) -> None:
+    """An indented fence (in a list item) is code: its link text is not judged."""
     write(mini, "course/index.md", """
         ---
         title: Home
@@ -367,7 +367,7 @@ def test_a_code_block_in_a_list_item_holds_no_headings(mini: Path) -> None:
         1. Run this:
 
             ```bash
-            # install it
+            # install it, then read [click here](readings/case.md)
             pip install coursebook
             ```
         """)
