@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from .diagnostics import line_counter
+
 KINDS = ("slide", "activity", "module", "reading", "page")
 EMBED = "embed"  # `[[embed:slug]]` places an activity (embed.py), it is not a link
 PATTERN = re.compile(r"\[\[\s*([a-z]+)\s*:\s*([^\]|]+?)\s*(?:\|\s*([^\]]+?)\s*)?\]\]")
@@ -20,13 +22,12 @@ class Ref:
 
 
 def find_refs(text: str) -> Iterator[Ref]:
-    line, counted = 0, 0  # lines counted as we go: a file full of references stays linear
+    line_at = None  # made at the first reference: most texts have none
     for m in PATTERN.finditer(text):
         if m[1] == EMBED:
             continue
-        line += text.count("\n", counted, m.start())
-        counted = m.start()
-        yield Ref(m[1], m[2], m[3], line)
+        line_at = line_at or line_counter(text)
+        yield Ref(m[1], m[2], m[3], line_at(m.start()))
 
 
 def replace_refs(text: str, render: Callable[[Ref], str]) -> str:
