@@ -86,8 +86,9 @@ def check(course: Course, report: Report) -> None:
     for m in course.modules:
         own = {a.slug for a in m.activities}
         seen: dict[str, int] = {}
-        placed = {i for i, _ in _paragraphs(m.body)}
-        for i, slug in _paragraphs(m.body):
+        paragraphs = list(_paragraphs(m.body))
+        placed = {i for i, _ in paragraphs}
+        for i, slug in paragraphs:
             line = m.body_line + i
             other = course.activity(slug)
             if slug in seen:

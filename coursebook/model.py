@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from . import embed, schema
@@ -89,13 +90,19 @@ class Module(Text):
     def title(self) -> str:
         return self.meta.title
 
+    @cached_property
+    def _cut(self) -> tuple[list[str], list[str]]:
+        """(texts, slugs): the source-language text cut at its embeds of its own activities
+        (`embed.split`), made once; what the timetable of every edition follows."""
+        body = self.src.body if self.src else self.body
+        return embed.split(body, {a.slug for a in self.activities})
+
     @property
     def embedded(self) -> list[Activity]:
         """Its activities embedded in the text (`[[embed:slug]]`), in the order they occur
         in the source-language text, which every edition's timetable follows."""
-        body = self.src.body if self.src else self.body
         own = {a.slug: a for a in self.activities}
-        return [own[s] for s in embed.split(body, set(own))[1]]
+        return [own[s] for s in self._cut[1]]
 
     @property
     def activities_in_order(self) -> list[Activity]:
@@ -106,9 +113,7 @@ class Module(Text):
     def presentation_split(self, minutes: int) -> list[int]:
         """`minutes` of presentation shared among the stretches of text before, between and
         after the embedded activities, in proportion to their words (one share without embeds)."""
-        body = self.src.body if self.src else self.body
-        texts, _ = embed.split(body, {a.slug for a in self.activities})
-        return embed.split_minutes(minutes, [embed.words(x) for x in texts])
+        return embed.split_minutes(minutes, [embed.words(x) for x in self._cut[0]])
 
     @property
     def parts_minutes(self) -> int:
