@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import files
-from .context import SAFE_CODE, Context
+from .context import Context
 from .diagnostics import CourseError, Report
 from .jobs import Runner
 from .load import load_project
@@ -55,14 +55,6 @@ def load_courses(options: Options) -> list[Course]:
         raise CourseError(report.items)
     config = sources.course.data
     languages = [config.language, *config.languages]
-    unsafe = [(i, x) for i, x in enumerate(languages) if not SAFE_CODE.fullmatch(str(x))]
-    for i, lang in unsafe:  # codes name folders that the build deletes and rewrites: never a path
-        report.error(sources.course.path,
-                     sources.course.line_of(*(("languages", i - 1) if i else ("language",))),
-                     f"'{lang}' cannot be a language code: it is used as a folder name",
-                     "use a code like es, pt-BR or zh-Hans")
-    if unsafe:
-        raise CourseError(report.items)
     for lang in options.languages or []:
         if lang not in languages:
             report.error(sources.course.path, sources.course.line_of("languages"),
