@@ -64,8 +64,9 @@ def load_courses(options: Options) -> list[Course]:
     entries = translation_status(sources)
     for course in courses:
         course.coverage = {lang: coverage(entries, lang) for lang in config.languages}
+    checked: set = set()                                    # texts every edition shows alike: checked once
     for course in courses:
-        check_course(course, sources, report)               # 2b. validate the whole course
+        check_course(course, sources, report, checked)      # 2b. validate the whole course
     if report.failed(options.strict):
         raise CourseError(report.items)
     return courses

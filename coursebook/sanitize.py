@@ -247,8 +247,14 @@ def _texts(course: Course) -> Iterator[tuple[Path, int, str, bool]]:
             yield m.deck.path, m.deck.body_line, m.deck.body, True
 
 
-def check_course(course: Course, report: Report) -> None:
-    """Report raw HTML, attributes and links that the allowlist refuses, at file:line."""
+def check_course(course: Course, report: Report, checked: set | None = None) -> None:
+    """Report raw HTML, attributes and links that the allowlist refuses, at file:line.
+    `checked`: what the other editions of this run checked already (a text shown unchanged
+    in several editions, a fallback, is checked once)."""
+    checked = set() if checked is None else checked
     for path, first, text, body in _texts(course):
+        if ("sanitize", path, first, text, body) in checked:
+            continue
+        checked.add(("sanitize", path, first, text, body))
         for line, message, hint in problems(text) if body else link_problems(text):
             report.error(path, first + line if first else 0, message, hint)

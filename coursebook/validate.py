@@ -231,8 +231,13 @@ def _duplicates(items, report: Report, what: str) -> None:
             seen[key] = (path, line)
 
 
-def check_course(course: Course, sources: Sources, report: Report) -> None:
-    """Checks across files: unique ids, references, slides, timings, images."""
+def check_course(course: Course, sources: Sources, report: Report, checked: set | None = None) -> None:
+    """Checks across files: unique ids, references, slides, timings, images. `checked` is
+    shared by the editions of one run: checks that depend only on a text (maths, headings,
+    raw HTML) run once for a text that several editions show unchanged (a fallback, a file
+    the model leaves out); those that depend on the edition (references, its own images)
+    run for each."""
+    checked = set() if checked is None else checked
     _duplicates(((m.id, m.src.path, m.src.line_of("id")) for m in course.modules),
                 report, "module id")
     _duplicates(((a.slug, a.path, 1) for m in course.modules for a in m.activities),
@@ -256,9 +261,12 @@ def check_course(course: Course, sources: Sources, report: Report) -> None:
                 report.error(path, line, f"broken reference [[{ref.kind}:{ref.key}]]: "
                              f"no {ref.kind} '{ref.key}'", did_you_mean(ref.key, _choices(course, ref.kind)))
         check_links(course, path, first, text, report, pages)  # images, links, raw <img>, [ref]: path
+        if (path, first, text) in checked:
+            continue  # shown unchanged by an edition already checked
+        checked.add((path, first, text))
         _check_accessibility(blank_code(text), path, first, report)  # not what is shown as code
         check_maths(text, path, first, report, course.root)  # formulas the PDFs can draw
-    sanitize.check_course(course, report)  # raw HTML, attributes and links outside the allowlist
+    sanitize.check_course(course, report, checked)  # raw HTML, attributes and links outside the allowlist
 
     for m in course.modules:
         for a in m.activities:
