@@ -10,7 +10,7 @@ from urllib.parse import quote
 from .. import embed, layout
 from ..agenda import AgendaDay, compute_agenda, hhmm
 from ..i18n import Strings, direction
-from ..markdown import participant, trainer_blocks, trainer_view
+from ..markdown import trainer_blocks, trainer_view
 from ..model import Activity, Course, Module, Page, Text
 from ..sanitize import esc, esc_markdown
 from .assets import data_files
@@ -52,7 +52,7 @@ def home(course: Course, page: Page | None, t: Strings) -> str:
     facts.append(f"**{t('duration')}:** {duration(course.minutes, t)} ([{t('agenda')}](agenda.md))")
     out.append(" · ".join(facts) + "\n")
     if page:
-        out.append(fallback(page, course, t, resolve(participant(page.body), course, "index.md", t)))
+        out.append(fallback(page, course, t, resolve(page.body, course, "index.md", t)))
     out.append(f"\n## {t('modules')}\n")
     out += [f"- [{m.id}. {esc(m.title)}]({layout.module_page(m)}) — {duration(m.minutes, t)}"
             for m in course.modules]
@@ -69,7 +69,7 @@ def course_page(course: Course, page: Page, t: Strings) -> str:
     head = f"# {esc(page.title)}\n\n"
     if page.meta.summary:
         head += f"*{esc(page.meta.summary)}*\n\n"
-    return head + fallback(page, course, t, resolve(participant(page.body), course, path, t))
+    return head + fallback(page, course, t, resolve(page.body, course, path, t))
 
 
 # Tables of times are wrapped so that the CSS keeps their time columns on one line
