@@ -7,6 +7,7 @@ Shared by the kitchen-sink and the real-lesson tests. Each helper returns what i
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import tempfile
@@ -14,6 +15,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import lxml.etree
 import lxml.html
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -37,7 +39,7 @@ def participant_pages(site_lang: Path) -> list[Path]:
     return [p for p in pages(site_lang) if p.relative_to(site_lang).parts[0] != "trainer"]
 
 
-def _relative(url: str) -> str | None:
+def relative(url: str) -> str | None:
     """The path part of a relative URL, or None for anything else (http:, #x, data:, …)."""
     if not url or url.startswith(("#", "//")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
         return None
@@ -52,13 +54,13 @@ def targets(page: Path, tags: tuple[tuple[str, str], ...] = LINK_ATTRS) -> list[
     for tag, attr in tags:
         for el in tree.iter(tag):
             url = el.get(attr)
-            if url is not None and _relative(url) is not None:
+            if url is not None and relative(url) is not None:
                 found.append((tag, url))
     return found
 
 
 def resolve(page: Path, url: str) -> Path:
-    path = _relative(url) or ""
+    path = relative(url) or ""
     target = (page.parent / path).resolve()
     return target / "index.html" if path.endswith("/") else target
 
@@ -168,14 +170,46 @@ def pptx_text(data: bytes | Path) -> str:
     return "\n".join(s["text"] + "\n" + s["notes"] for s in pptx_slides(data))
 
 
+def _tag_free(markup: str) -> str:
+    """The text of an HTML fragment (entities decoded), then every attribute value (alt,
+    title, aria-label … are read too)."""
+    if "<" not in markup and "&" not in markup:
+        return markup
+    try:
+        tree = lxml.html.fromstring(markup)
+    except (lxml.etree.ParserError, ValueError):
+        return markup
+    values = [v for el in tree.iter() if isinstance(el.tag, str) for v in el.attrib.values()]
+    return "\n".join([tree.text_content(), *values])
+
+
+def _json_strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *_json_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _json_strings(v)]
+    return []
+
+
 def readable(name: str, data: bytes) -> str:
-    """The text a participant could read in a file: HTML/JSON as is, PDF and PPTX extracted."""
+    """The text a participant could read in a file: HTML as its text (tags removed, attribute
+    values after it), JSON as its strings (tags removed), PDF and PPTX extracted, other text as is."""
     if name.endswith(".pdf"):
         return pdf_text(data)
     if name.endswith(".pptx"):
         return pptx_text(data)
-    if name.endswith((".html", ".json", ".js", ".xml", ".txt", ".md", ".csv")):
-        return data.decode("utf-8", "replace")
+    text = data.decode("utf-8", "replace")
+    if name.endswith(".html"):
+        return _tag_free(text)
+    if name.endswith(".json"):
+        try:
+            return "\n".join(_tag_free(s) for s in _json_strings(json.loads(text)))
+        except ValueError:
+            return text
+    if name.endswith((".js", ".xml", ".txt", ".md", ".csv")):
+        return text
     return ""
 
 

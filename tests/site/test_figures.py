@@ -9,43 +9,26 @@ import posixpath
 import re
 import zipfile
 from pathlib import Path
-from urllib.parse import unquote
 
 import pytest
+
+from tests.build.readback import broken, relative
+from tests.build.readback import pages as readback_pages
 
 IMG = re.compile(r'<img\b[^>]*?\bsrc="([^"]+)"')
 HREF = re.compile(r'<a\b[^>]*?\bhref="([^"]+)"')
 
 
-def local(url: str) -> str | None:
-    """The path part of a relative URL, or None for an external one or an anchor."""
-    if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", url, re.I):
-        return None
-    return unquote(url.split("#")[0].split("?")[0]) or None
-
-
-def page_files(site: Path, lang: str) -> list[Path]:
-    """The edition's pages (not 404.html, whose links are absolute: it is served from anywhere)."""
-    return sorted(p for p in (site / lang).rglob("*.html") if p.name != "404.html")
-
-
-def dead(site: Path, lang: str, pattern: re.Pattern) -> list[str]:
-    """Relative URLs (of `pattern`) in the edition's pages that lead to no file."""
-    out = []
-    for page in page_files(site, lang):
-        for url in pattern.findall(page.read_text(encoding="utf-8")):
-            path = local(url)
-            if path and not (page.parent / path).resolve().is_file():
-                out.append(f"{page.relative_to(site)}: {url}")
-    return out
+IMAGES = (("img", "src"),)
+LINKS = (("a", "href"),)
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_every_image_and_link_of_every_page_resolves(figures_site: Path, lang: str) -> None:
-    pages = page_files(figures_site, lang)
+    pages = readback_pages(figures_site / lang)
     assert len(pages) > 8
-    assert dead(figures_site, lang, IMG) == []
-    assert dead(figures_site, lang, HREF) == []
+    assert broken(figures_site / lang, IMAGES) == []
+    assert broken(figures_site / lang, LINKS) == []
     shown = {Path(u).name for p in pages for u in IMG.findall(p.read_text(encoding="utf-8"))}
     own = {"flow.es.svg", "chart.es.png"} if lang == "es" else {"flow.svg", "chart.png"}
     assert own | {"plant.jpg", "rule.png", "sheet.svg", "map.png"} <= shown
@@ -59,8 +42,8 @@ def test_images_are_inside_the_offline_zip(figures_site: Path) -> None:
         shown = set()
         for name, html in pages.items():
             for url in IMG.findall(html):
-                if local(url):
-                    inside = posixpath.normpath(posixpath.join(posixpath.dirname(name), local(url)))
+                if relative(url):
+                    inside = posixpath.normpath(posixpath.join(posixpath.dirname(name), relative(url)))
                     assert inside in names, (lang, name, url)
                     shown.add(posixpath.basename(inside))
         assert {"flow.svg" if lang == "en" else "flow.es.svg", "sheet.svg", "map.png"} <= shown
@@ -70,8 +53,8 @@ def test_images_are_inside_the_offline_zip(figures_site: Path) -> None:
 def test_trainer_only_files_stay_out_of_the_participant_zip(figures_site: Path) -> None:
     site = figures_site / "en"
     trainer = (site / "trainer" / "01-basics.html").read_text(encoding="utf-8")
-    shown = {(site / "trainer" / local(u)).resolve() for u in IMG.findall(trainer) + HREF.findall(trainer)
-             if local(u)}
+    shown = {(site / "trainer" / relative(u)).resolve() for u in IMG.findall(trainer) + HREF.findall(trainer)
+             if relative(u)}
     published = site.resolve() / "trainer/assets/course/modules/01-basics"
     for name in ("images/room.png", "images/solution.png", "files/answers.csv"):  # notes; trainer block
         assert published / name in shown and (published / name).is_file(), name
@@ -129,7 +112,7 @@ def test_links_to_course_files_lead_to_their_pages(figures_site: Path) -> None:
     es_deck = (figures_site / "es" / "slides" / "01-basics.html").read_text(encoding="utf-8")
     assert 'src="../assets/course/modules/01-basics/images/flow.es.svg"' in es_deck
     for lang in ("en", "es"):
-        assert dead(figures_site, lang, re.compile(r'<(?:img|a)\b[^>]*?\b(?:src|href)="([^"]+)"')) == []
+        assert broken(figures_site / lang, IMAGES + LINKS) == []
 
 
 def test_data_files_ship_and_are_listed_per_module(figures_site: Path) -> None:
@@ -172,11 +155,3 @@ def test_figures_show_in_chromium_from_file(figures_site: Path, browser) -> None
         box, img = caption.bounding_box(), page.locator("article figure img").first.bounding_box()
         assert box["y"] > img["y"] + img["height"] - 1  # under its image
     page.close()
-
-
-def test_kitchen_site_images_and_links_resolve(kitchen_site: Path) -> None:
-    for lang in ("en", "es"):
-        assert dead(kitchen_site, lang, IMG) == []
-        assert dead(kitchen_site, lang, HREF) == []
-    es = (kitchen_site / "es" / "modules" / "01-flows.html").read_text(encoding="utf-8")
-    assert "flow.es.svg" in es
