@@ -7,7 +7,6 @@ with each problem at its file:line. The allowlist itself: what `clean` keeps and
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,11 @@ import tinyhtml5
 
 from coursebook.cli import main
 from coursebook.sanitize import clean, esc, esc_markdown, problems
+from tests.build.readback import pdf_text, pptx_text
 from tests.conftest import Served
 
 from . import hostile
 from .hostile import IMG, QUOTES, SCRIPT, h
-
-pytestmark = pytest.mark.browser
 
 NS = "{http://www.w3.org/1999/xhtml}"
 LEGAL = f"{SCRIPT} {IMG} {QUOTES}"  # what every output must show as text
@@ -128,8 +126,7 @@ def test_search_index_holds_text_not_markup(hostile_site: Path) -> None:
 
 
 def _pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
-    return " ".join(out.stdout.split())
+    return " ".join(pdf_text(path).split())
 
 
 def test_pdfs_and_pptx_show_metadata_as_text(hostile_site: Path) -> None:
@@ -138,10 +135,7 @@ def test_pdfs_and_pptx_show_metadata_as_text(hostile_site: Path) -> None:
         assert f"{field} {LEGAL}" in handout, field
     deck = _pdf_text(hostile_site / "en/slides/01-basics.pdf")
     assert f"{SCRIPT} {IMG}" in deck.replace(SCRIPT.upper() + " " + IMG.upper(), "")  # not only the kicker
-    from pptx import Presentation
-
-    slides = Presentation(hostile_site / "en/slides/01-basics.pptx").slides
-    text = " ".join(s.text_frame.text for slide in slides for s in slide.shapes if s.has_text_frame)
+    text = pptx_text(hostile_site / "en/slides/01-basics.pptx")
     assert f"Module {LEGAL}" in text and f"Organisation {LEGAL}" in text
 
 
@@ -149,14 +143,15 @@ def _visible(locator) -> str:
     return " ".join(locator.text_content().split())
 
 
+@pytest.mark.browser
 def test_chromium_fires_no_dialog_and_shows_the_strings(browser, hostile_site: Path) -> None:
     server = Served(hostile_site)
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
-        pages = [p.relative_to(hostile_site).as_posix() for p in sorted(hostile_site.rglob("*.html"))
-                 if "guide" not in p.parts]
+        pages = [p.relative_to(hostile_site).as_posix() for p in sorted(hostile_site.rglob("*.html"))]
+        assert any(rel.endswith("guide/authoring.html") for rel in pages)  # the authors' guide too
         for rel in pages:
             page.goto(f"{server.url}/{rel}")
             page.wait_for_load_state("load")
@@ -196,6 +191,7 @@ def test_every_page_has_a_policy_without_unsafe_inline_scripts(hostile_site: Pat
         assert "object-src 'none'" in policies[0] or "default-src 'none'" in policies[0], path
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("how", ["http", "file"])
 def test_policy_keeps_search_palette_and_decks_working(browser, hostile_site: Path, how: str) -> None:
     server = Served(hostile_site) if how == "http" else None
