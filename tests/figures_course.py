@@ -39,6 +39,8 @@ MODULE_TEXT = """
 
 Download the [exercise data](files/data.zip), read [the case](../../course/readings/case.md)
 and do [the warm-up](activities/warm-up.md).
+
+More on [cleaner production](https://example.org/cleaner-production) on the web.
 """
 
 

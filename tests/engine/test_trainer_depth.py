@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 
 from coursebook.build import Options, build
 from coursebook.markdown import Markdown, trainer_blocks, trainer_view
+from tests.build.readback import pdf_text, pptx_text
 from tests.conftest import MINI, ROOT
 
 
@@ -133,23 +133,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "mkdocs.yml").write_text(config)
     build(Options(root, languages=["en"], verbosity=0))
     return root / "site" / "en"
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def pptx_text(path: Path) -> str:
-    from pptx import Presentation
-
-    out = []
-    for slide in Presentation(str(path)).slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                out.append(shape.text_frame.text)
-        if slide.has_notes_slide:
-            out.append(slide.notes_slide.notes_text_frame.text)
-    return "\n".join(out)
 
 
 def leaked(text: str, markers: list[str]) -> list[str]:

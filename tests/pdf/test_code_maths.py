@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from coursebook.highlight import BACKGROUND, code_lines, pygments_css, write_css
 from coursebook.maths import MathsError, latex_svg, problem, render_maths, size_em
-from tests.build.readback import pdf_text_colours
+from tests.build.readback import pdf_text, pdf_text_colours
 from tests.conftest import ROOT, write
 from tests.maths_course import LONG_TAIL, maths_course
 
@@ -100,10 +100,6 @@ def test_render_maths_gives_images_with_the_latex_as_alt() -> None:
 
 # ---- a built course ----
 
-def _text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-
-
 def _alts(pdf: Path) -> list[str]:
     """The alt text of every figure in the PDF's structure tree (tagged PDF)."""
     found: list[str] = []
@@ -122,7 +118,7 @@ def _alts(pdf: Path) -> list[str]:
 
 @pytest.mark.parametrize("pdf", ["handouts/01-basics.pdf", "handouts/workbook.pdf", "handouts/trainers-guide.pdf"])
 def test_pdfs_print_the_code_whole_and_draw_the_maths(maths_site: Path, pdf: str) -> None:
-    text = _text(maths_site / pdf)
+    text = pdf_text(maths_site / pdf)
     flat = re.sub(r"\s+", " ", text)
     assert "def energy(mass: float) -> float:" in flat
     assert f"page: {LONG_TAIL}" in flat  # the long line wrapped, not cut off at the margin
@@ -200,7 +196,7 @@ def test_a_code_block_split_over_pages_keeps_three_lines_on_each(tmp_path: Path)
     pdf = tmp_path / "split.pdf"
     HTML(string=f'<html lang="en"><body>{for_print(html)}</body></html>').write_pdf(
         pdf, stylesheets=[CSS(filename=str(ROOT / "theme/pdf/print.css")), CSS(filename=str(write_css(tmp_path)))])
-    per_page = [re.findall(r"# s(\d+)l\d+", page) for page in _text(pdf).split("\f")]
+    per_page = [re.findall(r"# s(\d+)l\d+", page) for page in pdf_text(pdf).split("\f")]
     splits = {}
     for k in range(len(sections)):
         counts = [page.count(str(k)) for page in per_page if str(k) in page]

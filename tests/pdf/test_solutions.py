@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ import pytest
 from coursebook.agenda import compute_agenda
 from coursebook.build import Options, build, load_courses
 from coursebook.diagnostics import CourseError
+from tests.build import readback
 from tests.conftest import MINI, write
 
 MODULE = """---
@@ -55,8 +55,8 @@ Say what you learnt.
 
 
 def pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return re.sub(r"\s+", " ", out)
+    """The PDF's text (readback.pdf_text), its whitespace runs made single spaces."""
+    return re.sub(r"\s+", " ", readback.pdf_text(path))
 
 
 def course(tmp: Path, solutions: str | None) -> Path:
