@@ -15,14 +15,27 @@ from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from ..files import SCHEME
+from ..highlight import BACKGROUND, style
 from .slides_pptx_text import Block, Code, Para, Picture, Run, Table, Text
 
 GAP = int(Inches(0.15))
 MIN_SCALE = 0.3  # the build has warned (the slide PDF measures it): fit rather than spill
 WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]")
-TOKENS = {"k": ("0F4A33", True, False), "s": ("B3541E", False, False), "c": ("5B6B63", False, True),
-          "m": ("1B6B4A", False, False), "nf": ("1D4F91", False, False), "nc": ("1D4F91", True, False),
-          "o": ("6B3E8E", False, False), "nb": ("1B6B4A", False, False)}
+
+
+def _tokens() -> dict[str, tuple[str | None, bool, bool]]:
+    """Code colours by Pygments class (k, s2, c1, …): those of the print and HTML decks'
+    style (`highlight.style()`), so the PowerPoint deck colours code as they do."""
+    from pygments.token import STANDARD_TYPES
+
+    course = style()
+    looks = {name: course.style_for_token(token) for token, name in STANDARD_TYPES.items() if name}
+    return {name: (d["color"] or None, bool(d["bold"]), bool(d["italic"]))
+            for name, d in looks.items() if d["color"] or d["bold"] or d["italic"]}
+
+
+TOKENS = _tokens()
 
 
 @dataclass
@@ -36,7 +49,7 @@ class Look:
     muted: str = "4A5A52"
     header: str = "E8F1EC"
     border: str = "B9CFC4"
-    code_bg: str = "F3F6F4"
+    code_bg: str = BACKGROUND.lstrip("#").upper()  # as the print and HTML decks shade code
     body_font: str = "Noto Sans"
     heading_font: str = "Noto Serif"
     mono_font: str = "DejaVu Sans Mono"
@@ -195,9 +208,10 @@ def add_runs(paragraph, runs: list[Run], look: Look, size: float, colour: str | 
             rPr.set("strike", "sngStrike")
         if st.sup or st.sub:
             rPr.set("baseline", "30000" if st.sup else "-25000")
-        tok = TOKENS.get(st.token) or TOKENS.get(st.token[:1]) if st.token else None
+        tok = TOKENS.get(st.token)
         if tok:
-            font.color.rgb = rgb(tok[0])
+            if tok[0]:
+                font.color.rgb = rgb(tok[0])
             font.bold = True if tok[1] else font.bold
             font.italic = True if tok[2] else font.italic
         elif st.href and look.styled:
@@ -213,7 +227,7 @@ def add_runs(paragraph, runs: list[Run], look: Look, size: float, colour: str | 
 def _link(run, href: str, look: Look) -> None:
     if not href:
         return
-    if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I) and not href.startswith("file:"):
+    if SCHEME.match(href) and not href.startswith("file:"):
         run.hyperlink.address = href
         return
     page, _, frag = href.partition("#")
