@@ -5,6 +5,8 @@ theme); the network and every other file are refused."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -12,6 +14,8 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 FIXED_DATE = "2020-01-01T00:00:00Z"
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": b"coursebook",  # tagged PDF/UA
+               "optimize_images": True, "presentational_hints": True}  # e.g. <ol start="5">
 
 
 class RefusedResource(Exception):  # noqa: N818 - reads as what happened
@@ -61,14 +65,22 @@ def build_date() -> str:
     return FIXED_DATE
 
 
-def write_pdf(html: str, base_url: str, stylesheets: tuple[str, ...], allowed: tuple[str, ...],
-              *, out: Path) -> None:
-    """Render `html` to the PDF `out` (tagged PDF/UA, fonts subset and embedded)."""
+@contextmanager
+def confined(base_url: str, stylesheets: tuple[str, ...],
+             allowed: tuple[str, ...]) -> Iterator[Callable[[str], object]]:
+    """A function that lays HTML out with the stylesheets into a WeasyPrint document, reading
+    files below the allowed folders only; a refused resource raises `RefusedResource`."""
     fetcher = ConfinedFetcher(allowed)
     try:
         css = [CSS(filename=s, url_fetcher=fetcher) for s in stylesheets]
-        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        document.write_pdf(out, stylesheets=css, pdf_variant="pdf/ua-1", pdf_identifier=b"coursebook",
-                           optimize_images=True, presentational_hints=True)  # e.g. <ol start="5">
+        yield lambda html: HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=css, **PDF_OPTIONS)
     except FatalURLFetchingError as exc:
         raise fetcher.refused or RefusedResource(str(exc)) from None
+
+
+def write_pdf(html: str, base_url: str, stylesheets: tuple[str, ...], allowed: tuple[str, ...],
+              *, out: Path) -> None:
+    """Render `html` to the PDF `out` (tagged PDF/UA, fonts subset and embedded)."""
+    with confined(base_url, stylesheets, allowed) as render:
+        render(html).write_pdf(out, **PDF_OPTIONS)

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from weasyprint import CSS, HTML
 from weasyprint.formatting_structure.boxes import LineBox
-from weasyprint.urls import FatalURLFetchingError
 
 from ..diagnostics import Report
 from ..model import Course
-from .pdf_write import ConfinedFetcher, RefusedResource
+from .pdf_write import PDF_OPTIONS, confined
 
 KEY = "CoursebookOverflow"
 MIN_SCALE = 0.55  # type smaller than this is unreadable from the back of a room: clip instead
@@ -72,16 +70,7 @@ def write_slides_pdf(html: str, base_url: str, stylesheets: tuple[str, ...], all
                      *, out: Path) -> None:
     """Render a deck's slides (one per page, or the handout's thumbnails) so that every slide
     fits its frame; the ids of those that did not are kept in the PDF's metadata."""
-    fetcher = ConfinedFetcher(allowed)
-    try:
-        css = [CSS(filename=s, url_fetcher=fetcher) for s in stylesheets]
-
-        options = {"stylesheets": css, "pdf_variant": "pdf/ua-1", "pdf_identifier": b"coursebook",
-                   "optimize_images": True, "presentational_hints": True}  # as pdf_write.write_pdf
-
-        def render(source: str):
-            return HTML(string=source, base_url=base_url, url_fetcher=fetcher).render(**options)
-
+    with confined(base_url, stylesheets, allowed) as render:
         document = render(html)
         over = overflowing(document)
         found = sorted(over)
@@ -102,10 +91,7 @@ def write_slides_pdf(html: str, base_url: str, stylesheets: tuple[str, ...], all
             document = render(_fitted(html, {k: base[k] * v for k, v in lo.items()}, set(base) - fitted))
         if found:
             document.metadata.custom[KEY] = " ".join(found)
-        document.write_pdf(out, custom_metadata=bool(found),
-                           **{k: v for k, v in options.items() if k != "stylesheets"})
-    except FatalURLFetchingError as exc:
-        raise fetcher.refused or RefusedResource(str(exc)) from None
+        document.write_pdf(out, custom_metadata=bool(found), **PDF_OPTIONS)
 
 
 def overflow_ids(pdf: Path) -> list[str]:
