@@ -234,7 +234,6 @@ def _title_slide(prs, s: dict, deck: dict, look: Look, width: int, height: int) 
 
 def _slide(prs, s: dict, deck: dict, look: Look, reader: Reader, width: int, height: int) -> None:
     blocks = reader.read(s["html"]) if s["html"] else []
-    reader.blocks = []
     runs, blocks = _split_title(blocks)
     margin = int(Inches(0.6))
     title_rect = (margin, int(Inches(0.3)), width - 2 * margin, int(Inches(1.0)))
@@ -256,7 +255,6 @@ def _slide(prs, s: dict, deck: dict, look: Look, reader: Reader, width: int, hei
         half = (box[2] - int(Inches(0.4))) // 2
         for i, column in enumerate(s["columns"][:2]):
             cblocks = reader.read(column)
-            reader.blocks = []
             side = (1 - i) if look.rtl else i
             rect = (box[0] + side * (half + int(Inches(0.4))), box[1], half, box[3])
             ph = bodies[i] if i < len(bodies) else None

@@ -213,6 +213,8 @@ class Reader:
         self.pictures: list[Picture] = []  # images met inside a paragraph, placed after it
 
     def read(self, fragment: str) -> list[Block]:
+        """The fragment's blocks (a fresh list each call: a reader serves a whole deck)."""
+        self.blocks, self.pictures = [], []
         root = lxml.html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
         self.container(root, 0, "plain", 1)
         return self.blocks
