@@ -20,7 +20,6 @@ from ..highlight import for_print, write_css
 from ..i18n import Strings, direction
 from ..jobs import Job
 from ..markdown import participant
-from ..maths import copy_katex
 from ..model import Course, Module
 from ..refs import Ref, replace_refs
 from ..sanitize import esc
@@ -137,8 +136,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     logo = _logo(ctx, course)
     if logo:  # the footer's logo, as in the PowerPoint deck
         shutil.copyfile(logo, out_dir / "reveal" / logo.name)
-    write_css(out_dir / "reveal")  # code colours
-    copy_katex(ctx.root, out_dir / "katex", ctx.theme_file("maths/render-maths.js"))  # maths, offline
+    write_css(out_dir / "reveal")  # code colours; maths from the site's KaTeX (../assets/katex)
     env = Environment(loader=FileSystemLoader([str(d / "slides") for d in ctx.theme_dirs]),
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     c = course.config
@@ -146,6 +144,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
             "dir": direction(course.lang)}
     css = (str(ctx.theme_file("slides/print.css")), str(write_css(ctx.build_dir)))  # + code colours
     allowed = tuple(str(x) for x in (ctx.root, *ctx.theme_dirs, ctx.build_dir))
+    pptx = _pptx_look(ctx, logo)
     jobs = []
     for m in ctx.progress(modules, f"slides ({course.lang})"):
         views = slide_views(course, m, ctx)
@@ -162,7 +161,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
             page = for_print(decorative_backgrounds(deck_print(page)))  # maths as images, code lines
             jobs.append(Job(write_slides_pdf, (page, docs.as_uri() + "/", css, allowed), docs / target,
                             deps=(*map(Path, css), *_images(page)), cost=len(page)))
-        jobs.append(_pptx_job(course, m, views, ctx, docs, values))
+        jobs.append(_pptx_job(course, m, views, docs, values, pptx))
     return jobs
 
 
@@ -178,13 +177,28 @@ def _logo(ctx: Context, course: Course) -> Path | None:
     return path if path and path.is_file() else None
 
 
-def _pptx_job(course: Course, m: Module, views: list[SlideView], ctx: Context, docs: Path,
-              values: dict) -> Job:
+@dataclass
+class PptxLook:
+    """What every PowerPoint deck of an edition shares: the centre's template (if any), the
+    look read from slides.css, the logo; found once per edition, not per module."""
+
+    template: Path
+    css: Path
+    look: dict
+    logo: Path | None
+
+
+def _pptx_look(ctx: Context, logo: Path | None) -> PptxLook:
+    css = ctx.theme_file("slides/slides.css")
+    return PptxLook(ctx.theme_file("slides/template.pptx"), css,
+                    look_from_css(css.read_text(encoding="utf-8")), logo)
+
+
+def _pptx_job(course: Course, m: Module, views: list[SlideView], docs: Path, values: dict,
+              shared: PptxLook) -> Job:
     """The PowerPoint deck: the same slide HTML as the other decks, the course's look."""
     c, t = course.config, values["t"]
-    template = ctx.theme_file("slides/template.pptx")
-    css = ctx.theme_file("slides/slides.css")
-    logo = _logo(ctx, course)
+    template, css, logo = shared.template, shared.css, shared.logo
     slides = [{"id": v.id, "title": v.title, "layout": v.layout, "html": deck_print(v.html),
                "columns": [deck_print(x) for x in v.columns],
                "notes": v.notes_text} for v in views]
@@ -194,7 +208,7 @@ def _pptx_job(course: Course, m: Module, views: list[SlideView], ctx: Context, d
             "logo": str(logo or ""), "organisation": c.organisation.name, "author": ", ".join(c.authors),
             "lang": course.lang, "rtl": values["dir"] == "rtl",
             "template": str(template) if template.exists() else "",
-            "look": look_from_css(css.read_text(encoding="utf-8"))}
+            "look": shared.look}
     images = _images("".join(v.html + "".join(v.columns) for v in views))
     return Job(write_pptx, (slides, deck), docs / layout.deck_pptx(m),
                deps=(template, css, *([logo] if logo else []), *images), cost=len(str(slides)) // 4)
