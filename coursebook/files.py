@@ -74,6 +74,10 @@ def links(text: str) -> list[Link]:
         found.append(Link(m.start(), m.end(), bool(m["bang"]), text[m.start("text"):m.end("text")],
                           _bare(text[m.start("href"):m.end("href")]), title, m["attrs"] or "",
                           line_at(m.start()), "inline"))
+        if not m["bang"] and "![" in m["text"]:  # an image shown as the link's text: [![alt](i.png)](x)
+            at = m.start("text")
+            found += [replace(inner, start=at + inner.start, end=at + inner.end, line=line_at(at + inner.start))
+                      for inner in links(text[at:m.end("text")]) if inner.image]
     for m in RAW_IMG.finditer(prose):
         group = next(g for g in ("dq", "sq", "bare") if m[g] is not None)
         start, end = m.span(group)
@@ -239,7 +243,7 @@ def check_links(course: Course, path: Path, first: int, text: str, report: Repor
     in the repository (this edition's own version, `flow.es.svg`, too), nothing may lead
     outside the repository or be fetched from the network, and relative links lead to a
     course page or a file in the repository. `pages`: `course_pages(course)`, made once."""
-    for link in _with_linked_images(text):
+    for link in links(text):
         line = first + link.line if first else 0
         where = target(link.href, path, course.root)
         if link.image:
@@ -268,15 +272,6 @@ def check_links(course: Course, path: Path, first: int, text: str, report: Repor
             if source_of(where.path, course) not in pages:
                 report.error(path, line, f"link to '{link.href}': not a page of the course",
                              "link a module, activity, notes, deck, course page or reading file")
-
-
-def _with_linked_images(text: str):
-    """`links(text)`, and the images shown as a link's text (`[![alt](img.png)](page.md)`)."""
-    for link in links(text):
-        yield link
-        if link.form == "inline" and not link.image and "![" in link.text:
-            for inner in links(link.text):
-                yield replace(inner, line=link.line + inner.line)
 
 
 OUTSIDE = "keep the file inside the course repository and give a path relative to this file"

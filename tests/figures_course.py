@@ -41,6 +41,8 @@ Download the [exercise data](files/data.zip), read [the case](../../course/readi
 and do [the warm-up](activities/warm-up.md).
 
 More on [cleaner production](https://example.org/cleaner-production) on the web.
+
+[![The case's region, linked to the case](images/badge.png)](../../course/readings/case.md)
 """
 
 
@@ -56,6 +58,7 @@ def make(root: Path) -> Path:
     (images / "plant.jpg").write_bytes(raster((90, 90, 160), "JPEG"))
     (images / "rule.png").write_bytes(raster((120, 120, 120), size=(300, 4)))
     (images / "sheet.svg").write_text(svg("WORKSHEET", "#eeeeee"), encoding="utf-8")
+    (images / "badge.png").write_bytes(raster((20, 160, 160)))  # shown as a link's text
     (mod / "files").mkdir(exist_ok=True)
     (mod / "files" / "data.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip
     for name in ("module.md", "module.es.md"):

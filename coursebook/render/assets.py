@@ -51,25 +51,33 @@ def publish(path: Path, root: Path, docs: Path, folder: str = PUBLISHED) -> str:
 
 
 def rewrite(text: str, change: Callable[[Link], str | None], whole: bool = False) -> str:
-    """Replace each link's URL (or, with `whole`, each inline link) by what `change` returns."""
-    out, last = [], 0
+    """Replace each link's URL (or, with `whole`, each inline link) by what `change` returns.
+    Edits apply in the order of what they replace, so an image shown as a link's text
+    (`[![alt](i.png)](page.md)`) has its URL rewritten before the link's own."""
+    edits = []
     for link in links(text):
-        if link.start < last:
-            continue  # inside a link already rewritten
         new = change(link)
-        if new is None:
-            continue
-        if whole or link.form != "inline":
-            start, end = link.start, link.end
-        else:  # only the URL inside ![…](URL "title"){…}
-            head = text.index("(", link.start + len(link.text) + 1 + link.image)
-            start = text.index(link.href, head)
-            end = start + len(link.href)
-            if text[start - 1] == "<" and text[end:end + 1] == ">":
-                start, end = start - 1, end + 1
+        if new is not None:
+            edits.append((_span(text, link, whole), new))
+    out, last = [], 0
+    for (start, end), new in sorted(edits):
+        if start < last:
+            continue  # inside a link already rewritten whole
         out += [text[last:start], new]
         last = end
     return "".join(out) + text[last:]
+
+
+def _span(text: str, link: Link, whole: bool) -> tuple[int, int]:
+    """What `rewrite` replaces of a link: all of it, or only its URL."""
+    if whole or link.form != "inline":
+        return link.start, link.end
+    head = text.index("(", link.start + len(link.text) + 1 + link.image)  # ![…](URL "title"){…}
+    start = text.index(link.href, head)
+    end = start + len(link.href)
+    if text[start - 1] == "<" and text[end:end + 1] == ">":
+        start, end = start - 1, end + 1
+    return start, end
 
 
 def figures(text: str) -> str:

@@ -40,7 +40,7 @@ def test_handout_prints_every_figure_with_numbered_captions(figures_site: Path) 
     for caption in ("Figure B.1 Inputs become outputs", "Figure B.2 Savings by resource",
                     "Figure B.3 The worksheet"):  # the activity's figure continues the module's count
         assert caption in " ".join(words.split()), caption
-    assert sorted(raster_images(pdf)) == [(160, 90), (160, 90), (300, 4)]  # chart, photo, rule
+    assert sorted(raster_images(pdf)) == [(160, 90)] * 3 + [(300, 4)]  # chart, photo, linked badge, rule
 
 
 def test_workbook_prints_module_and_reading_figures(figures_site: Path) -> None:

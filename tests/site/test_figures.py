@@ -31,7 +31,7 @@ def test_every_image_and_link_of_every_page_resolves(figures_site: Path, lang: s
     assert broken(figures_site / lang, LINKS) == []
     shown = {Path(u).name for p in pages for u in IMG.findall(p.read_text(encoding="utf-8"))}
     own = {"flow.es.svg", "chart.es.png"} if lang == "es" else {"flow.svg", "chart.png"}
-    assert own | {"plant.jpg", "rule.png", "sheet.svg", "map.png"} <= shown
+    assert own | {"plant.jpg", "rule.png", "sheet.svg", "map.png", "badge.png"} <= shown
 
 
 def test_images_are_inside_the_offline_zip(figures_site: Path) -> None:
