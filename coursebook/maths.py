@@ -17,7 +17,7 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-KATEX = "node_modules/katex/dist"  # pinned in package.json; copied into every site and deck folder
+KATEX = "node_modules/katex/dist"  # pinned in package.json; copied once into each edition's site
 KATEX_FILES = ("katex.min.css", "katex.min.js")
 FONT_PX = 24  # the font size of the SVGs `latex_svg` returns: 1 em = 24 px (ziamath's default)
 INK = "#1d2521"  # the body text colour of the print themes

@@ -4,7 +4,6 @@ theme); the network and every other file are refused."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +12,8 @@ from urllib.parse import unquote, urlparse
 from weasyprint import CSS, HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-FIXED_DATE = "2020-01-01T00:00:00Z"
+from ..write import build_time
+
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": b"coursebook",  # tagged PDF/UA
                "optimize_images": True, "presentational_hints": True}  # e.g. <ol start="5">
 
@@ -56,13 +56,8 @@ class ConfinedFetcher(URLFetcher):
 
 
 def build_date() -> str:
-    """The date written into PDFs: SOURCE_DATE_EPOCH if set, else a fixed one (reproducible)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        from datetime import UTC, datetime
-
-        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return FIXED_DATE
+    """The date written into PDFs, in their metadata's format: `write.build_time()`."""
+    return build_time().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @contextmanager

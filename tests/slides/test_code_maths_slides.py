@@ -1,5 +1,5 @@
 """Code and maths in the decks: the HTML deck highlights code with the print themes' Pygments
-colours and draws formulas with KaTeX copied beside it (offline, file:// and http); the slide
+colours and draws formulas with the edition's KaTeX in assets/katex (offline, file:// and http); the slide
 PDF and the slide handout draw formulas as images with their LaTeX as alt text."""
 
 from __future__ import annotations
