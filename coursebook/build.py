@@ -100,6 +100,17 @@ def build(options: Options) -> list[Course]:
         if "slides" in options.outputs:
             for course in courses:
                 slides.warn_overflow(course, ctx, options.report)  # slides too full for their frame
+        # --- workshops (issue #19; coursebook/workshop.py, render/workshop_site.py): every
+        # workshops/*.yml validated, and each edition's workshop pages and .ics written before
+        # site.write_source below, whose navigation lists them. No participant data is published.
+        from .render import workshop_site
+        from .workshop import load_workshops
+        workshops = load_workshops(options.root, {c.lang: c for c in courses}, options.report)
+        if options.report.failed(options.strict):
+            raise CourseError(options.report.items)
+        for course in courses:
+            workshop_site.write_source(workshops, course, ctx, ctx.docs(course))
+        # --- end of workshops
         for course in courses:
             site.write_source(course, ctx, ctx.docs(course))  # 4. render the site's pages
         site.build(courses, ctx, stage)                     # 4. MkDocs: site source → HTML

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
+from . import __version__, cli_workshop  # cli_workshop: workshop SLUG, new workshop (issue #19)
 from .build import OUTPUTS, Options, build, load_courses
 from .diagnostics import CourseError, Diagnostic
 from .jobs import RenderError
@@ -18,6 +18,7 @@ from .scaffold import new_activity, new_language, new_module
 from .status import coverage, mark_translated, translation_status
 from .validate import validate_files
 from .validate_paths import where_used
+from .workshop import check_workshops
 from .write import OutputError, build_dir, check_output
 
 EXAMPLES = """examples:
@@ -30,6 +31,8 @@ EXAMPLES = """examples:
   python build.py status          translation status per language and file
   python build.py new module "Water efficiency"
   python build.py new activity 08-water-efficiency "Audit walk"
+  python build.py new workshop "Lima 2027"
+  python build.py workshop lima-2027 --private   one workshop's files, with names, into private/lima-2027/
   python build.py new-language pt
   python build.py translated modules/06-ncpc-roles/module.es.md
 """
@@ -120,8 +123,9 @@ def parser() -> argparse.ArgumentParser:
                                 '  python build.py new activity 08-water-efficiency "Audit walk"',
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(new)
-    new.add_argument("kind", choices=["module", "activity"])
+    new.add_argument("kind", choices=["module", "activity", "workshop"])
     new.add_argument("names", nargs="+", metavar="ARG", help='"Title", or MODULE "Title"')
+    cli_workshop.add_parsers(sub, _common)  # workshop SLUG [--private] [--participants CSV]
     nl = sub.add_parser("new-language", help="add a language edition to the course",
                         epilog="example:\n  python build.py new-language pt",
                         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -160,6 +164,8 @@ def _scaffold(args: argparse.Namespace) -> int:
             return 0
         elif args.kind == "module" and len(args.names) == 1:
             made = new_module(root, args.names[0])
+        elif args.kind == "workshop" and len(args.names) == 1:
+            made = [cli_workshop.new_workshop(root, args.names[0])]
         elif args.kind == "activity" and len(args.names) == 2:
             made = [new_activity(root, *args.names)]
         else:
@@ -198,12 +204,17 @@ def main(argv: list[str] | None = None) -> int:
         return serve(options, port=args.port)
     if args.command == "status":
         return _status(options, args.all)
+    if args.command == "workshop":
+        return cli_workshop.run(args)
     if args.command in ("new", "new-language", "translated"):
         return _scaffold(args)
     started = time.perf_counter()
     try:
         if args.command == "check":
             courses = load_courses(options)
+            check_workshops(options.root, courses, options.report)  # workshops/*.yml (issue #19)
+            if options.report.failed(options.strict):
+                raise CourseError(options.report.items)
         else:
             courses = build(options)
     except OutputError as exc:  # --out names a folder the build must not replace

@@ -190,19 +190,25 @@ def read_participants(path: Path, report: Report) -> list[Participant] | None:
     return people if len(report.errors) == count else None
 
 
-def _participants(sf: SourceFile, cfg: WorkshopConfig, root: Path, report: Report) -> list[Participant]:
+def _check_modules(sf: SourceFile, listed: list, ids: list[str], report: Report) -> None:
+    for i, ident in enumerate(listed):
+        if str(ident) not in ids:
+            report.error(sf.path, sf.line_of("modules", i), f"no module '{ident}'", did_you_mean(str(ident), ids))
+
+
+def _participants(sf: SourceFile, given: str | None, root: Path, report: Report) -> list[Participant]:
     """The list named in the file: relative to it, and inside the repository."""
-    if not cfg.participants:
+    if not given:
         return []
     line = sf.line_of("participants")
-    path = (sf.path.parent / cfg.participants)
-    if Path(cfg.participants).is_absolute() or link_problem(path, root):
-        report.error(sf.path, line, f"the participant list '{cfg.participants}' is outside the "
+    path = (sf.path.parent / given)
+    if Path(given).is_absolute() or link_problem(path, root):
+        report.error(sf.path, line, f"the participant list '{given}' is outside the "
                      "repository", "give a path inside it (relative to this file), or keep real "
                      "lists outside and pass them with --private --participants FILE")
         return []
     if not path.is_file():
-        report.error(sf.path, line, f"no participant list '{cfg.participants}'",
+        report.error(sf.path, line, f"no participant list '{given}'",
                      "give a CSV file's path relative to this file, e.g. participants/lima-2027.csv")
         return []
     return read_participants(path, report) or []
@@ -273,18 +279,23 @@ def load_workshop(sf: SourceFile, root: Path, courses: dict[str, Course], report
         report.error(sf.path, 0, f"'{slug}' cannot name a workshop's pages and files",
                      "name the file in lower-case letters, digits and hyphens, e.g. lima-2027.yml")
         return None
-    if cfg is None or not courses:
+    if not courses:
+        return None
+    known = next(iter(courses.values()))
+    ids = [m.id for m in known.modules]
+    if cfg is None:  # errors reported: still check what can be, so that one run shows all
+        listed = sf.meta.get("modules")
+        _check_modules(sf, listed if isinstance(listed, list) else [], ids, report)
+        given = sf.meta.get("participants")
+        if isinstance(given, str):
+            _participants(sf, given, root, report)
         return None
     count = len(report.errors)
     lang, edition, fallback = _edition(cfg, sf, courses, report)
-    known = next(iter(courses.values()))
-    ids = [m.id for m in known.modules]
-    for i, ident in enumerate(cfg.modules or []):
-        if ident not in ids:
-            report.error(sf.path, sf.line_of("modules", i), f"no module '{ident}'", did_you_mean(ident, ids))
+    _check_modules(sf, cfg.modules or [], ids, report)
     if cfg.schedule is not None:
         check_schedule(sf, report)
-    people = _participants(sf, cfg, root, report)
+    people = _participants(sf, cfg.participants, root, report)
     if len(report.errors) > count or edition not in courses:
         return None
     course = restricted(courses[edition], cfg.modules or ids, cfg.schedule)

@@ -24,7 +24,7 @@ from ..markdown import ConfigDumper, mkdocs_config, mkdocs_yml, site_extensions
 from ..maths import copy_katex, site_config
 from ..model import Course
 from ..sanitize import esc_html as e
-from . import csp, engines, site_offline
+from . import csp, engines, site_offline, workshop_site
 from . import site_pages as pages
 from .assets import place, site_course
 
@@ -83,6 +83,7 @@ def _nav(course: Course, ctx: Context) -> list:
     nav.append({t("trainer_view"): [{t("preparation_checklist"): "trainer/index.md"}] +
                 [{f"{m.id}. {e(m.title)}": layout.trainer_page(m)} for m in course.modules]})
     nav.append({t("downloads"): "downloads.md"})
+    nav += workshop_site.nav(ctx.docs(course), t)  # workshops/index.md, when this edition has workshops
     if course.config.author_guide:
         nav.append({t("author_guide"): "guide/authoring.md"})
     return nav
