@@ -259,4 +259,6 @@ def _translate_config(config: schema.CourseConfig,
             for brk, tbrk in zip(day["breaks"], tday.breaks, strict=False):
                 if tbrk.name:
                     brk["name"] = tbrk.name
+    if tr.evaluation:  # the workshops' evaluation form, field by field
+        data["evaluation"] = {**(data.get("evaluation") or {}), **tr.evaluation.model_dump(exclude_defaults=True)}
     return schema.CourseConfig.model_validate(data)

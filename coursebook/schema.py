@@ -69,6 +69,15 @@ class Schedule(Strict):
     days: list[Day] = Field(min_length=1, description="The course days, in order.")
 
 
+class Evaluation(Strict):
+    """`evaluation:` in course.yml (and its translations): the workshops' evaluation form."""
+
+    scale: list[str] = Field(default_factory=list, max_length=10, description="Rating labels, "
+                             "worst first (default: five, Poor … Excellent, in the edition's language).")
+    questions: list[str] = Field(default_factory=list, max_length=20, description="Open questions "
+                                 "(default: the standard ones in the edition's language).")
+
+
 class CourseConfig(Strict):
     """`course/course.yml`."""
 
@@ -92,6 +101,10 @@ class CourseConfig(Strict):
         "mkdocs", description="What builds the site: 'mkdocs' (MkDocs + Material for MkDocs) or "
         "'zensical' (Material's successor); `--engine` on the command line overrides it.")
     schedule: Schedule
+    evaluation: Evaluation | None = Field(
+        None, description="The workshops' evaluation form: its rating scale and open questions "
+        "(each module of a workshop gets a rating row); absent fields take the standard form in "
+        "the edition's language.")
 
 
 class BreakText(Strict):
@@ -115,6 +128,7 @@ class CourseTranslation(Strict):
     audience: str | None = None
     organisation: dict[str, str] | None = None
     schedule: ScheduleText | None = None
+    evaluation: Evaluation | None = None
     translation_of: str | None = None
 
 
@@ -196,6 +210,9 @@ def _optional(model: type[Strict], name: str, extra: dict | None = None) -> type
     fields = {k: (v.annotation | None, None) for k, v in model.model_fields.items()
               if k in TRANSLATABLE[model.__name__]}
     fields.update(extra or {})
+    # the source version of each of the translation's blocks (status.py; AUTHORING.md, Translations)
+    fields["translation_blocks"] = (str | None, Field(None, description="Hash of the source block "
+                                                      "each block translates, in order ('-': untranslated)."))
     return create_model(name, __base__=Strict, **fields)
 
 

@@ -1,0 +1,124 @@
+"""Render stage: a workshop's PDFs (`workshops/<slug>.yml`). Public, into the edition's site
+source (`docs/workshops/<slug>/`): the workshop pack (cover, dated agenda, the included
+modules' handouts, blank sign-in sheets, the evaluation form), the blank sign-in sheets, the
+evaluation form and the trainer's guide for this workshop. Private, into the trainer's own
+folder (`private/<slug>/`, never published): sign-in sheets with the participants' names and
+their certificates of attendance.
+
+The handouts and the guide come from `pdf.py`'s printer, views and templates; the jobs are
+written as `pdf.render` writes them (`pdf_write.write_pdf`, confined, cached by content)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..context import Context
+from ..files import course_pages
+from ..highlight import for_print, write_css
+from ..i18n import Strings, direction
+from ..jobs import Job
+from ..markdown import trainer_blocks
+from ..refs import Ref
+from ..sanitize import esc
+from ..workshop import Workshop
+from . import workshop_views as views
+from .assets import figure_modules
+from .pdf import Printer, _answers, _images, _number_answers, _page_of, module_view
+from .pdf_write import build_date, write_pdf
+
+Add = Callable[..., None]  # add(template, file name, title, **values): one job
+
+
+class WorkshopPrinter(Printer):
+    """`pdf.Printer` for a workshop's course, which holds only the workshop's modules: a
+    reference to a module or activity the workshop leaves out prints as text (its label, else
+    "Module DA"), not as a link nor an error."""
+
+    def _ref(self, ref: Ref) -> str:
+        c = self.course
+        find = {"module": c.module, "activity": c.activity, "reading": c.reading, "page": c.page}.get(ref.kind)
+        if find is not None and find(ref.key) is None:
+            return ref.label or esc(f"{self.t('module')} {ref.key}" if ref.kind == "module" else ref.key)
+        return super()._ref(ref)
+
+
+def public_jobs(workshop: Workshop, ctx: Context, docs: Path) -> list[Job]:
+    """The jobs that write the workshop's public PDFs into `docs/workshops/<slug>/`. No
+    participant's name or email is in them: the sign-in sheets are blank."""
+    jobs: list[Job] = []
+    add, t = _writer(workshop, ctx, docs / "workshops" / workshop.slug, jobs)
+    w, course = workshop, workshop.course
+    c = course.config
+    sheets = views.sign_in_days(w, None)
+    form = views.evaluation(course, t)
+    anchors = ({f"module-{m.id}" for m in course.modules}
+               | {f"activity-{a.slug}" for m in course.modules for a in m.activities})
+    shared = {"pages": course_pages(course), "figures": figure_modules(course)}
+    pp = WorkshopPrinter(course, ctx, anchors, c.solutions, **shared)
+    add("workshop-pack.html", "pack.pdf", t("workshop_pack"), agenda=views.agenda_view(w, t),
+        modules=[module_view(pp, m, trainer=False) for m in course.modules], answers=_answers(pp),
+        sheets=sheets, form=form)
+    add("workshop-sign-in.html", "sign-in.pdf", t("sign_in_sheet"), sheets=sheets)
+    add("workshop-evaluation.html", "evaluation.pdf", t("evaluation_form"), form=form)
+    gp = WorkshopPrinter(course, ctx, anchors, trainer=True, **shared)
+    others = [{"title": x.title, "blocks": [gp.html(b, x.path) for b in trainer_blocks(x.body)]}
+              for x in (*course.pages, *course.readings)]  # their trainer blocks, as in the guide
+    add("workshop-guide.html", "trainers-guide.pdf", t("trainers_guide"), agenda=views.agenda_view(w, t),
+        modules=[module_view(gp, m, trainer=True) for m in course.modules],
+        checklist=views.checklist(w, t), others=[x for x in others if x["blocks"]])
+    return jobs
+
+
+def private_jobs(workshop: Workshop, ctx: Context, out_dir: Path) -> list[Job]:
+    """The jobs that write the trainer's private PDFs into `out_dir` (`private/<slug>/`, which
+    git ignores): sign-in sheets with the participants' names, in the order given, and one
+    certificate of attendance per participant. Nothing when there is no participant list."""
+    jobs: list[Job] = []
+    if not workshop.participants:
+        return jobs
+    add, t = _writer(workshop, ctx, out_dir, jobs)
+    add("workshop-sign-in.html", "sign-in.pdf", t("sign_in_sheet"),
+        sheets=views.sign_in_days(workshop, workshop.participants))
+    add("workshop-certificate.html", "certificates.pdf", t("certificate"),
+        people=[p.name for p in workshop.participants])
+    return jobs
+
+
+def _writer(w: Workshop, ctx: Context, folder: Path, jobs: list[Job]) -> tuple[Add, Strings]:
+    """`add(template, name, title, **values)`: a job writing `folder/name` from a template of
+    `theme/pdf/`, with what every workshop PDF shows (the workshop's facts, the logo)."""
+    course = w.course
+    t = ctx.strings(course)
+    env = Environment(loader=FileSystemLoader([str(d / "pdf") for d in ctx.theme_dirs]),
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    c = course.config
+    logo = _logo(ctx, c.organisation.logo)
+    base = {"course": c, "lang": course.lang, "dir": direction(course.lang), "t": t,
+            "date": build_date(), "paper": c.paper, "page_of": _page_of(t),
+            "source_name": Strings(ctx.root, c.language, c.language)("language_name"),
+            "source_dir": direction(c.language),
+            "footer": " · ".join([w.title, t("licence", licence=c.licence), t("version", version=c.version)]),
+            "workshop": views.facts(w, t), "logo": logo.as_uri() if logo else ""}
+    css = tuple(str(x) for x in (ctx.theme_file("pdf/print.css"), ctx.theme_file("pdf/workshop.css"),
+                                 write_css(ctx.build_dir)))
+    allowed = tuple(str(x) for x in (ctx.root, *ctx.theme_dirs, ctx.build_dir))
+    ids = {m.id for m in course.modules}
+
+    def add(template: str, name: str, title: str, **values: object) -> None:
+        html = for_print(env.get_template(template).render(**base, title=title, **values))  # maths, code
+        html = _number_answers(html, ids)
+        deps = (*map(Path, css), *_images(html), *([logo] if logo else []))
+        jobs.append(Job(write_pdf, (html, folder.as_uri() + "/", css, allowed), folder / name,
+                        deps=deps, cost=len(html)))
+    return add, t
+
+
+def _logo(ctx: Context, rel: str | None) -> Path | None:
+    """The organisation's logo (course.yml), when it is a file in the repository."""
+    if not rel:
+        return None
+    path = (ctx.root / rel).resolve()
+    return path if path.is_file() and path.is_relative_to(ctx.root.resolve()) else None
