@@ -100,14 +100,20 @@ def build(options: Options) -> list[Course]:
         if "slides" in options.outputs:
             for course in courses:
                 slides.warn_overflow(course, ctx, options.report)  # slides too full for their frame
-        # --- workshops (issue #19; coursebook/workshop.py, render/workshop_site.py): every
-        # workshops/*.yml validated, and each edition's workshop pages and .ics written before
-        # site.write_source below, whose navigation lists them. No participant data is published.
-        from .render import workshop_site
+        # --- workshops (issue #19; workshop.py, render/workshop_pdf.py, render/workshop_site.py):
+        # every workshops/*.yml validated; each workshop's public PDFs, then each edition's
+        # workshop pages and .ics, written before site.write_source below, whose navigation
+        # lists them. No participant data is published (named PDFs: `workshop SLUG --private`).
+        from .render import workshop_pdf, workshop_site
         from .workshop import load_workshops
         workshops = load_workshops(options.root, {c.lang: c for c in courses}, options.report)
         if options.report.failed(options.strict):
             raise CourseError(options.report.items)
+        if "pdf" in options.outputs:  # pack, blank sign-in sheets, evaluation form, trainer's guide
+            with Runner(ctx, "workshop PDFs") as workshop_jobs:
+                for w in workshops:
+                    workshop_jobs.submit(workshop_pdf.public_jobs(w, ctx, ctx.docs(w.course)))
+                workshop_jobs.wait()
         for course in courses:
             workshop_site.write_source(workshops, course, ctx, ctx.docs(course))
         # --- end of workshops

@@ -22,6 +22,7 @@ from . import csp, engines
 from . import site_pages as pages
 
 TRAINER_PAGES = "trainer/"
+WORKSHOP_GUIDES = "/workshops/*/trainers-guide.pdf"  # a workshop's trainer's guide (workshop_pdf.py)
 DROP = "trainer-link site-only"  # classes the participant site also removes (mdx_trainer's `drop`)
 
 
@@ -62,7 +63,8 @@ def participant_site(course: Course, work: Path, target: Path, engine: str = eng
     extensions = _participant_extensions(full.get("markdown_extensions") or [])
     shutil.rmtree(target, ignore_errors=True)
     engines.build(engine, work, target, {"nav": _participant_nav(full.get("nav")), "markdown_extensions": extensions,
-                                         "exclude_docs": f"/{TRAINER_PAGES}\n/{layout.trainers_guide(course)}\n"})
+                                         "exclude_docs": f"/{TRAINER_PAGES}\n/{layout.trainers_guide(course)}\n"
+                                                         f"{WORKSHOP_GUIDES}\n"})
     csp.add_policy(target)  # as in the published site
 
 

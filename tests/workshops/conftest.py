@@ -1,5 +1,5 @@
 """Fixtures of the workshop tests: the repository's two example workshops loaded (no build),
-and the small fixture course with workshops of its own, built once (site only: quick)."""
+and the small fixture course with a workshop of its own, built once."""
 
 from __future__ import annotations
 
@@ -48,9 +48,9 @@ def mini_with_workshops(dest: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def workshop_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture course with its workshop, built (site only) into <root>/site."""
+    """The fixture course with its workshop, built (every output) into <root>/site."""
     from coursebook.build import build
 
     root = mini_with_workshops(tmp_path_factory.mktemp("workshop-site") / "course-repo")
-    build(Options(root, verbosity=0, outputs=("site",)))
+    build(Options(root, verbosity=0))
     return root / "site"
