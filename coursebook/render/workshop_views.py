@@ -117,7 +117,8 @@ def checklist(w: Workshop, t: Strings) -> dict:
     for m in course.modules:
         count(t("copies_handout", module=f"{m.id}. {m.title}"), n)
     count(t("copies_sign_in"), len(w.days))
-    count(t("copies_evaluation"), n)
+    if not any(t("evaluation_form").lower() in c.lower() for c in copies):  # a module's notes list it already
+        count(t("copies_evaluation"), n)
     if w.participants:
         count(t("copies_certificates"), len(w.participants))
     total = sum(m.notes.meta.preparation_minutes for m in course.modules if m.notes)

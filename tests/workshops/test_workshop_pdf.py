@@ -6,6 +6,7 @@ participants), and the private sign-in sheets and certificates (non-Latin names,
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 from datetime import date, datetime, time, timedelta
@@ -250,8 +251,6 @@ def test_arabic_certificate_rtl(editions: dict[str, Course], tmp_path: Path) -> 
 
 
 def x_of(bbox_html: str, word: str) -> float:
-    import re
-
     m = re.search(r'<word xMin="([\d.]+)"[^>]*>' + re.escape(word), bbox_html)
     assert m, word
     return float(m[1])
@@ -278,3 +277,76 @@ def test_evaluation_from_course_yml(kitchen: Path, tmp_path: Path) -> None:
         body = pdf_text(files["evaluation.pdf"])
         assert question in body and scale in body and "Great" in body  # the scale: course.yml's, as text
         assert "Any other comments?" not in body and "Poor" not in body
+
+
+# ---- the workshop loader's own workshops: the repository's examples and the small course's ----
+
+@pytest.fixture(scope="module")
+def example_pdfs(examples: dict[str, Workshop], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The Lima example's pack and guide, the Quito example's pack and evaluation form, and
+    both private folders (their participant lists are fictitious)."""
+    out = tmp_path_factory.mktemp("examples")
+    ctx = Context(ROOT, out / ".build", verbosity=0, serial=True)
+    wanted = {"lima-2027": ("pack.pdf", "trainers-guide.pdf"), "quito-2027": ("pack.pdf", "evaluation.pdf")}
+    files = {}
+    for slug, names in wanted.items():
+        w = examples[slug]
+        jobs = [j for j in public_jobs(w, ctx, out / "docs") if j.out.name in names]
+        files |= {f"{slug}/{k}": v for k, v in run(jobs).items()}
+        files |= {f"{slug}/private/{k}": v for k, v in run(private_jobs(w, ctx, out / "private" / slug)).items()}
+    return files
+
+
+def test_examples_public_pack_keeps_names_private(examples: dict[str, Workshop], example_pdfs: dict[str, Path]) -> None:
+    for slug in ("lima-2027", "quito-2027"):
+        w = examples[slug]
+        assert w.participants  # the examples have (fictitious) lists
+        pack = pdf_text(example_pdfs[f"{slug}/pack.pdf"])
+        private = pdf_text(example_pdfs[f"{slug}/private/certificates.pdf"])
+        for p in w.participants:
+            assert p.name not in pack and p.name.split()[0] not in pack.split()
+            assert (p.email or "@") not in pack
+            assert " ".join(p.name.split()) in " ".join(private.split()) or p.name.split()[-1] in private
+
+
+def test_examples_dated_agendas(example_pdfs: dict[str, Path]) -> None:
+    lima = pdf_text(example_pdfs["lima-2027/pack.pdf"])
+    assert "Day 1 — Wednesday, March 31, 2027" in lima and "Day 2 — Thursday, April 1, 2027" in lima
+    assert "08:30–08:45" in lima  # course.yml's day start
+    quito = pdf_text(example_pdfs["quito-2027/pack.pdf"])
+    assert "Día 1 — miércoles, 12 de mayo de 2027" in quito and "Día 2" not in quito
+    assert "IV. Intercambio de experiencias" not in quito  # module IV is not in this workshop
+    form = pdf_text(example_pdfs["quito-2027/evaluation.pdf"], layout=True)
+    rows = [m[1] for m in re.finditer(r"^\s*([IVX]+)\. ", form, re.M)]
+    assert rows == ["I", "II", "III", "V", "VI"]  # a rating row per module, in the workshop's order
+
+
+def test_examples_guide_counts_copies(examples: dict[str, Workshop], example_pdfs: dict[str, Path]) -> None:
+    body = " ".join(pdf_text(example_pdfs["lima-2027/trainers-guide.pdf"]).split())
+    n = len(examples["lima-2027"].participants)
+    assert f"Copies for {n} participants" in body
+    assert f"Course agenda — one per participant (I): {n}" in body
+    assert f"Tool cards — one set per pair (V): {(n + 1) // 2}" in body
+    assert "Table 1 of the Seoul report (reading) — one per group (IV)" in body  # no count for groups
+    checklist = body[body.index(f"Copies for {n} participants"):]
+    assert checklist.count("Evaluation form — one per participant") == 1  # module VII's notes list it
+
+
+def test_small_course_letter_certificates(tmp_path: Path) -> None:
+    """The loader's own fixture (a Spanish workshop of the Letter-sized small course, a participant
+    named in Arabic): certificates on Letter landscape pages, the name found in the text."""
+    from coursebook.workshop import load_workshops
+    from tests.workshops.conftest import mini_with_workshops
+
+    root = mini_with_workshops(tmp_path / "repo")
+    options = Options(root, verbosity=0)
+    courses = {c.lang: c for c in load_courses(options)}
+    (w,) = load_workshops(root, courses, options.report)
+    files = run(private_jobs(w, context(root), tmp_path / "private"))
+    reader = PdfReader(files["certificates.pdf"])
+    assert len(reader.pages) == 2
+    assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [792, 612]  # Letter, landscape
+    body = pdf_text(files["certificates.pdf"])
+    assert "Certificado de asistencia" in body and "José Núñez" in body
+    assert {"مريم", "العلي"} <= set(body.replace("\u202b", " ").replace("\u202c", " ").split())
+    assert "Taller <b>Quito</b> | 2027" in body  # the title as text
