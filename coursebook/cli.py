@@ -8,15 +8,13 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__, cli_workshop  # cli_workshop: workshop SLUG, new workshop (issue #19)
+from . import __version__, cli_translate, cli_workshop  # cli_workshop: workshop SLUG, new workshop (issue #19)
 from .build import OUTPUTS, Options, build, load_courses
 from .diagnostics import CourseError, Diagnostic
 from .jobs import RenderError
-from .load import load_project
 from .render.engines import ENGINES
 from .scaffold import new_activity, new_language, new_module
-from .status import coverage, mark_translated, translation_status
-from .validate import validate_files
+from .status import mark_translated  # cli_translate: export-po, import-po, status (issue #18)
 from .validate_paths import where_used
 from .workshop import check_workshops
 from .write import OutputError, build_dir, check_output
@@ -35,6 +33,7 @@ EXAMPLES = """examples:
   python build.py workshop lima-2027 --private   one workshop's files, with names, into private/lima-2027/
   python build.py new-language pt
   python build.py translated modules/06-ncpc-roles/module.es.md
+  python build.py export-po es    PO files for CAT tools into translations/es/; import-po es reads them back
 """
 
 
@@ -113,11 +112,13 @@ def parser() -> argparse.ArgumentParser:
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(st)
     st.add_argument("--all", action="store_true", help="list current files too")
+    cli_translate.add_status_args(st)
     tr = sub.add_parser("translated", help="mark translations as up to date with their source",
                         epilog="example:\n  python build.py translated modules/06-ncpc-roles/module.es.md",
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(tr)
     tr.add_argument("files", nargs="+", type=Path, help="translation files (x.es.md, course.es.yml)")
+    cli_translate.add_translated_args(tr)
     new = sub.add_parser("new", help="scaffold a module or an activity",
                          epilog='examples:\n  python build.py new module "Water efficiency"\n'
                                 '  python build.py new activity 08-water-efficiency "Audit walk"',
@@ -131,25 +132,8 @@ def parser() -> argparse.ArgumentParser:
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(nl)
     nl.add_argument("code", help="language code, e.g. pt, ar, zh")
+    cli_translate.add_parsers(sub, _common)
     return p
-
-
-def _status(options: Options, show_all: bool) -> int:
-    report = options.report
-    sources = load_project(options.root, report)
-    validate_files(sources, report)
-    entries = translation_status(sources)
-    langs = sorted({e.lang for e in entries})
-    for lang in [x for x in langs if not options.languages or x in options.languages]:
-        mine = [e for e in entries if e.lang == lang]
-        print(f"{lang}: {coverage(entries, lang):.0f}% current "
-              f"({sum(e.state == 'current' for e in mine)}/{len(mine)} files)")
-        for e in mine:
-            if show_all or e.state != "current":
-                print(f"  {e.state:8} {e.source}")
-    if not langs:
-        print("the course has one language; add one with: python build.py new-language xx")
-    return 0
 
 
 def _scaffold(args: argparse.Namespace) -> int:
@@ -159,7 +143,7 @@ def _scaffold(args: argparse.Namespace) -> int:
             made = new_language(root, args.code)
         elif args.command == "translated":
             for f in args.files:
-                digest = mark_translated(f.resolve(), root)
+                digest = mark_translated(f.resolve(), root, args.block)
                 print(f"{f}: translation_of {digest}")
             return 0
         elif args.kind == "module" and len(args.names) == 1:
@@ -203,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return serve(options, port=args.port)
     if args.command == "status":
-        return _status(options, args.all)
+        return cli_translate.status(options, args)
+    if args.command in cli_translate.COMMANDS:
+        return cli_translate.run(args, options)
     if args.command == "workshop":
         return cli_workshop.run(args)
     if args.command in ("new", "new-language", "translated"):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import embed, sanitize, schema
+from . import embed, glossary, sanitize, schema
 from .agenda import compute_agenda, hhmm
 from .diagnostics import Report, did_you_mean
 from .files import blank_code, check_links, course_pages
@@ -297,6 +297,7 @@ def check_course(course: Course, sources: Sources, report: Report, checked: set 
                                f"facilitation steps take {total} minutes, module {m.id} takes {m.minutes}",
                                "make the steps' minutes add up to the module's")
     if not course.is_source:
+        glossary.check(sources, course.lang, report)  # agreed terms, course/glossary.yml (issue #18)
         missing = Strings(course.root, course.lang, course.config.language).missing()
         if missing:
             report.warning(course.root / "theme" / "i18n" / f"{course.lang}.yml", 0,

@@ -1,0 +1,160 @@
+"""The PO round trip: export, translate in a tool (polib here), import, build the edition."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polib
+
+from coursebook.build import Options, load_courses
+from coursebook.scaffold import read_source
+
+from .conftest import commit, git, run
+
+
+def _po(root: Path, lang: str, rel: str) -> polib.POFile:
+    return polib.pofile(str(root / "translations" / lang / f"{rel}.po"))
+
+
+def test_default_course_round_trips_unchanged(course: Path) -> None:
+    for lang in ("es", "fr"):
+        assert run(course, "export-po", lang) == 0
+        assert run(course, "import-po", lang) == 0
+        assert run(course, "export-po", lang, "--format", "xliff", "--out", str(course / "xlf")) == 0
+        assert run(course, "import-po", lang, "--from", str(course / "xlf")) == 0
+    assert git(course, "status", "--porcelain", "--", "course", "modules", "slides", "instructor_notes") == ""
+    po = _po(course, "es", "modules/06-ncpc-roles/module.md")
+    title = next(e for e in po if e.msgctxt == "meta title")
+    assert title.msgid == "Roles and opportunities for NCPCs" and title.msgstr.startswith("Papeles")
+    assert not any("fuzzy" in e.flags for e in po)
+    assert (course / "translations" / "es" / "glossary.tbx").is_file()
+
+
+def test_two_translated_entries_show_in_the_spanish_edition(mini: Path) -> None:
+    assert run(mini, "export-po", "es") == 0
+    path = mini / "translations" / "es" / "modules/01-basics/activities/warm-up.md.po"
+    po = polib.pofile(str(path))
+    for e in po:
+        if e.msgid == "Warm-up":
+            e.msgstr = "Calentamiento"
+        elif e.msgid.startswith("Talk with your neighbour"):
+            e.msgstr = "Hable con su vecino sobre una cebra."
+    po.save()
+    assert run(mini, "import-po", "es") == 0
+    text = (mini / "modules/01-basics/activities/warm-up.es.md").read_text(encoding="utf-8")
+    assert "1. Hable con su vecino sobre una cebra.\n2. Write three ideas." in text
+    es = load_courses(Options(mini, languages=["es"], verbosity=0))[0]
+    act = es.modules[0].activities[0]
+    assert act.title == "Calentamiento" and "cebra" in act.body and not act.fallback
+    assert act.minutes == 45  # minutes still come from the source
+
+
+def test_one_source_edit_is_one_stale_block(course: Path, capsys) -> None:
+    src = course / "modules/06-ncpc-roles/module.md"
+    text = src.read_text(encoding="utf-8")
+    src.write_text(text.replace("The idea of national centres is not new.",
+                                "The idea of national centres is far from new."), encoding="utf-8")
+    capsys.readouterr()
+    assert run(course, "status", "--json", "--lang", "es") == 0
+    status = json.loads(capsys.readouterr().out)["languages"]["es"]
+    assert status["blocks"]["stale"] == 1 and status["blocks"]["missing"] == 0
+    stale = [f for f in status["files"] if f["blocks"]["stale"]]
+    assert [f["source"] for f in stale] == ["modules/06-ncpc-roles/module.md"]
+    line = stale[0]["stale"][0]["line"]
+    assert run(course, "status", "--diff", "es", "modules/06-ncpc-roles/module.es.md") == 0
+    out = capsys.readouterr().out
+    assert f"module.es.md:{line}: stale paragraph" in out
+    assert "[-not-] {+far from+}" in out and "old source: The idea of national centres is not new." in out
+    assert run(course, "export-po", "es") == 0
+    po = _po(course, "es", "modules/06-ncpc-roles/module.md")
+    fuzzy = [e for e in po if "fuzzy" in e.flags]
+    assert len(fuzzy) == 1 and fuzzy[0].msgid.startswith("The idea of national centres is far from new.")
+    assert fuzzy[0].previous_msgid.startswith("The idea of national centres is not new.")
+    assert fuzzy[0].msgstr.startswith("La idea de centros nacionales")
+    # reviewed in the tool: the block is current again, and so is the file
+    fuzzy[0].flags.remove("fuzzy")
+    po.save()
+    assert run(course, "import-po", "es") == 0
+    capsys.readouterr()
+    assert run(course, "status", "--json", "--lang", "es") == 0
+    status = json.loads(capsys.readouterr().out)["languages"]["es"]
+    assert status["blocks"]["stale"] == 0 and status["coverage"] == 100.0
+
+
+def test_translated_block_marks_one_block(course: Path, capsys) -> None:
+    src = course / "slides/06-ncpc-roles.md"
+    text = src.read_text(encoding="utf-8")
+    src.write_text(text.replace("- Identify obstacles", "- Identify the obstacles")
+                   .replace("- Builds national capacity", "- Builds capacity"), encoding="utf-8")
+    tr = "slides/06-ncpc-roles.es.md"
+    capsys.readouterr()
+    run(course, "status", "--json", "--lang", "es")
+    files = json.loads(capsys.readouterr().out)["languages"]["es"]["files"]
+    lines = next(f for f in files if f["translation"] == tr)["stale"]
+    assert len(lines) == 2
+    assert run(course, "translated", "--block", str(lines[0]["line"]), str(course / tr)) == 0
+    capsys.readouterr()
+    run(course, "status", "--json", "--lang", "es")
+    files = json.loads(capsys.readouterr().out)["languages"]["es"]["files"]
+    f = next(f for f in files if f["translation"] == tr)
+    assert f["blocks"]["stale"] == 1 and f["state"] == "stale"
+    assert run(course, "translated", str(course / tr)) == 0
+    capsys.readouterr()
+    run(course, "status", "--json", "--lang", "es")
+    f = next(f for f in json.loads(capsys.readouterr().out)["languages"]["es"]["files"] if f["translation"] == tr)
+    assert f["blocks"]["stale"] == 0 and f["state"] == "current"
+
+
+def test_broken_translation_is_refused_with_file_and_line(course: Path, capsys) -> None:
+    assert run(course, "export-po", "es") == 0
+    rel = "modules/06-ncpc-roles/module.md"
+    path = course / "translations" / "es" / f"{rel}.po"
+    po = polib.pofile(str(path))
+    last = next(e for e in po if "[[module:VII]]" in e.msgid)
+    last.msgstr = last.msgstr.replace("[[module:VII]]", "la sección VII")  # drops a reference
+    next(e for e in po if e.msgctxt == "1 h2").msgstr = "# De dónde\n- vienen"  # breaks the structure
+    po.save()
+    notes = course / "translations/es/instructor_notes/06-ncpc-roles.md.po"
+    roles = polib.pofile(str(notes))
+    changed = next(e for e in roles if "[[slide:VI-3]]" in e.msgstr)
+    changed.msgstr = changed.msgstr.replace("[[slide:VI-3]]", "[[slide:VI-33]]")  # changes an id
+    roles.save()
+    before = git(course, "status", "--porcelain")
+    capsys.readouterr()
+    assert run(course, "import-po", "es") == 1
+    err = capsys.readouterr().err
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if "[[module:VII]]" in e.msgid)
+    assert f"translations/es/{rel}.po:{entry.linenum}: error: the translation drops '[[module:VII]]'" in err
+    heading = next(e for e in po if e.msgctxt == "1 h2")
+    assert f"{rel}.po:{heading.linenum}: error: a heading must be one line" in err
+    entry = next(e for e in polib.pofile(str(notes)) if e.msgctxt == changed.msgctxt)
+    assert (f"instructor_notes/06-ncpc-roles.md.po:{entry.linenum}: error: the translation drops "
+            "'[[slide:VI-3]]'; adds '[[slide:VI-33]]'") in err
+    assert "nothing was written" in err
+    assert git(course, "status", "--porcelain") == before
+
+
+def test_import_keeps_bom_and_crlf(course: Path) -> None:
+    tr = course / "modules/06-ncpc-roles/activities/ncpc-roles.es.md"
+    tr.write_bytes(b"\xef\xbb\xbf" + tr.read_bytes().replace(b"\n", b"\r\n"))
+    commit(course, "windows editor")
+    assert run(course, "export-po", "es") == 0
+    assert run(course, "import-po", "es") == 0
+    assert git(course, "status", "--porcelain", "--", "modules") == ""
+    po_file = course / "translations/es/modules/06-ncpc-roles/activities/ncpc-roles.md.po"
+    po = polib.pofile(str(po_file))
+    po[0].msgstr = "Papeles de los CNPML: actividad"
+    po.save()
+    assert run(course, "import-po", "es") == 0
+    text, bom, newline = read_source(tr)
+    assert bom and newline == "\r\n" and "title: 'Papeles de los CNPML: actividad'" in text
+
+
+def test_adapted_translation_falls_back_to_file_status(mini: Path, capsys) -> None:
+    capsys.readouterr()
+    assert run(mini, "status", "--json") == 0
+    files = json.loads(capsys.readouterr().out)["languages"]["es"]["files"]
+    module = next(f for f in files if f["source"] == "modules/01-basics/module.md")
+    assert module["mode"] == "file"
