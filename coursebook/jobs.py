@@ -135,6 +135,10 @@ class Runner:
             shutil.copyfile(target, job.out)
         return len(self.started)
 
+    def ran(self) -> list[str]:
+        """The documents rendered (not taken from the cache) so far, as published."""
+        return sorted({self._document(job.out) for job, target in self.keyed if target in self.started})
+
     def _document(self, out: Path) -> str:
         """A job's output as it will be published: `es/handouts/01-basics.pdf`."""
         try:
