@@ -16,13 +16,22 @@ from .diagnostics import CourseError, Report
 from .jobs import Runner
 from .load import load_project
 from .model import Course, make_course
-from .render import pdf, site, slides
+from .render import pdf, site, slides, workshop_pdf, workshop_site
 from .status import coverage, translation_status
 from .validate import check_course, validate_files
 from .validate_paths import check_logo, check_symlinks
+from .workshop import Workshop, load_workshops
 from .write import build_dir, check_output, empty, inside, staging
 
 OUTPUTS = ("site", "pdf", "slides")
+
+
+@dataclass
+class Rendered:
+    """What a build rendered, rather than took from its cache: to test and to measure rebuilds."""
+
+    documents: list[str]  # PDFs and decks, as published (`es/handouts/01-basics.pdf`)
+    sites: dict[str, str]  # per language: "cached", "dirty" (the changed pages) or "full"
 
 
 @dataclass
@@ -36,6 +45,8 @@ class Options:
     clean: bool = False  # forget the render cache: re-render every PDF and deck
     engine: str | None = None  # the site engine, "mkdocs" or "zensical"; default: course.yml's `engine`
     report: Report = field(init=False)
+    workshops: list[Workshop] = field(init=False, default_factory=list)  # workshops/*.yml, once loaded
+    rendered: Rendered | None = field(init=False, default=None)  # what the last build() rendered
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
@@ -67,6 +78,7 @@ def load_courses(options: Options) -> list[Course]:
     checked: set = set()                                    # texts every edition shows alike: checked once
     for course in courses:
         check_course(course, sources, report, checked)      # 2b. validate the whole course
+    options.workshops = load_workshops(options.root, {c.lang: c for c in courses}, report)  # 2c. workshops
     if report.failed(options.strict):
         raise CourseError(report.items)
     return courses
@@ -96,28 +108,17 @@ def build(options: Options) -> list[Course]:
                 jobs.submit(pdf.render(course, ctx, docs))     # 4. render handouts (jobs start at once)
             if "slides" in options.outputs:
                 jobs.submit(slides.render(course, ctx, docs))  # 4. render decks (PDF, PPTX as jobs)
+        if "pdf" in options.outputs:
+            for w in options.workshops:                     # 4. workshop packs, forms, guides (no names)
+                jobs.submit(workshop_pdf.public_jobs(w, ctx, ctx.docs(w.course)))
         jobs.wait()                                         # slow renders: on every core, cached
         if "slides" in options.outputs:
             for course in courses:
                 slides.warn_overflow(course, ctx, options.report)  # slides too full for their frame
-        # --- workshops (issue #19; workshop.py, render/workshop_pdf.py, render/workshop_site.py):
-        # every workshops/*.yml validated; each workshop's public PDFs, then each edition's
-        # workshop pages and .ics, written before site.write_source below, whose navigation
-        # lists them. No participant data is published (named PDFs: `workshop SLUG --private`).
-        from .render import workshop_pdf, workshop_site
-        from .workshop import load_workshops
-        workshops = load_workshops(options.root, {c.lang: c for c in courses}, options.report)
-        if options.report.failed(options.strict):
-            raise CourseError(options.report.items)
-        if "pdf" in options.outputs:  # pack, blank sign-in sheets, evaluation form, trainer's guide
-            with Runner(ctx, "workshop PDFs") as workshop_jobs:
-                for w in workshops:
-                    workshop_jobs.submit(workshop_pdf.public_jobs(w, ctx, ctx.docs(w.course)))
-                workshop_jobs.wait()
         for course in courses:
-            workshop_site.write_source(workshops, course, ctx, ctx.docs(course))
-        # --- end of workshops
+            workshop_site.write_source(options.workshops, course, ctx, ctx.docs(course))  # 4. workshop pages, .ics
         for course in courses:
             site.write_source(course, ctx, ctx.docs(course))  # 4. render the site's pages
-        site.build(courses, ctx, stage)                     # 4. MkDocs: site source → HTML
+        built = site.build(courses, ctx, stage)             # 4. MkDocs: site source → HTML (what changed)
+    options.rendered = Rendered(jobs.ran(), built)
     return courses

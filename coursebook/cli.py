@@ -16,7 +16,6 @@ from .render.engines import ENGINES
 from .scaffold import new_activity, new_language, new_module
 from .status import mark_translated  # cli_translate: export-po, import-po, status (issue #18)
 from .validate_paths import where_used
-from .workshop import check_workshops
 from .write import OutputError, build_dir, check_output
 
 EXAMPLES = """examples:
@@ -198,9 +197,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             courses = load_courses(options)
-            check_workshops(options.root, courses, options.report)  # workshops/*.yml (issue #19)
-            if options.report.failed(options.strict):
-                raise CourseError(options.report.items)
         else:
             courses = build(options)
     except OutputError as exc:  # --out names a folder the build must not replace

@@ -15,6 +15,7 @@ What differs, and is handled here or after the build:
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -64,16 +65,31 @@ def _zensical(config: Path) -> None:
         raise RuntimeError(f"zensical build -f {config} failed:\n{done.stdout}{done.stderr}")
 
 
-def build(engine: str, work: Path, target: Path, overrides: dict | None = None) -> None:
+class _Dirty(logging.Filter):
+    """MkDocs warns that a dirty build may leave navigation stale; ours are dirty only when the
+    navigation and everything but the changed pages' text are unchanged (`incremental.py`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+def build(engine: str, work: Path, target: Path, overrides: dict | None = None, dirty: bool = False) -> None:
     """Build the site source `work/mkdocs.yml` into `target` with `engine`. `overrides` are
-    top-level config keys to replace (the participant build's nav, extensions, exclusions)."""
+    top-level config keys to replace (the participant build's nav, extensions, exclusions);
+    `dirty` (MkDocs only): render only the pages newer than their HTML in `target`."""
     overrides = overrides or {}
     if check(engine) == "mkdocs":
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.config import load_config
 
         config = load_config(str(work / "mkdocs.yml"), site_dir=str(target), **overrides)
-        mkdocs_build(config)
+        log = logging.getLogger("mkdocs.commands.build")
+        quiet = _Dirty()
+        log.addFilter(quiet)
+        try:
+            mkdocs_build(config, dirty=dirty)
+        finally:
+            log.removeFilter(quiet)
         fold_search(target)
         return
     from ..markdown import ConfigDumper

@@ -8,9 +8,7 @@ same site, and so does `zensical build -f …`, which reads mkdocs.yml but runs 
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import shutil
 import warnings
 from pathlib import Path
@@ -24,7 +22,7 @@ from ..markdown import ConfigDumper, mkdocs_config, mkdocs_yml, site_extensions
 from ..maths import copy_katex, site_config
 from ..model import Course
 from ..sanitize import esc_html as e
-from . import csp, engines, site_offline, workshop_site
+from . import csp, engines, incremental, site_offline, site_translators, workshop_site
 from . import site_pages as pages
 from .assets import place, site_course
 
@@ -60,6 +58,7 @@ def write_source(course: Course, ctx: Context, docs: Path) -> None:
         guide = ctx.root / "AUTHORING.md"
         guide = guide if guide.exists() else Path(__file__).parents[2] / "AUTHORING.md"
         _write(docs, "guide/authoring.md", guide.read_text(encoding="utf-8").replace("](AUTHORING.md)", "]()"))
+        _write(docs, site_translators.PAGE, site_translators.translators_page(course, t))  # issue #18
     _write(docs, layout.offline_zip(course), "")  # placeholder: the real zip is made after MkDocs
     assets = docs / "assets"
     shutil.copytree(ctx.theme_file("assets"), assets, dirs_exist_ok=True)
@@ -86,6 +85,7 @@ def _nav(course: Course, ctx: Context) -> list:
     nav += workshop_site.nav(ctx.docs(course), t)  # workshops/index.md, when this edition has workshops
     if course.config.author_guide:
         nav.append({t("author_guide"): "guide/authoring.md"})
+        nav.append({t("translation_status"): site_translators.PAGE})  # issue #18
     return nav
 
 
@@ -143,8 +143,10 @@ def _with_lang(course: Course, lang: str) -> Course:
     return other
 
 
-def build(courses: list[Course], ctx: Context, out: Path) -> None:
-    """Run MkDocs on every language's site source; zip each for offline use."""
+def build(courses: list[Course], ctx: Context, out: Path) -> dict[str, str]:
+    """Run the site engine on every language's site source (only where it changed, see
+    `incremental.py`) and zip each edition for offline use; returns what was done per
+    language: "cached", "dirty" or "full"."""
     level = logging.WARNING if ctx.verbosity < 2 else logging.INFO
     logging.getLogger("mkdocs").setLevel(level)
     with warnings.catch_warnings():
@@ -155,18 +157,10 @@ def build(courses: list[Course], ctx: Context, out: Path) -> None:
             jieba.setLogLevel(level)
         except ImportError:
             pass
+    done = {}
     for course in ctx.progress(courses, "site"):
-        work = ctx.build_dir / course.lang
-        key, cached = _source_key(ctx, work), work / "site-out"
-        if (work / "site-key").exists() and (work / "site-key").read_text() == key and cached.is_dir():
-            _link_tree(cached, out / course.lang)  # nothing this edition shows has changed
-            continue
-        engines.build(ctx.engine, work, out / course.lang)
-        csp.add_policy(out / course.lang)  # a Content-Security-Policy in every page
-        site_offline.offline_zip(course, work, out / course.lang, ctx.engine)  # the participant site, zipped
-        shutil.rmtree(cached, ignore_errors=True)
-        _link_tree(out / course.lang, cached)
-        (work / "site-key").write_text(key)
+        built, done[course.lang] = build_edition(course, ctx, ctx.build_dir / course.lang)
+        incremental.publish(built, out / course.lang)
     source = courses[0].config.language
     first = source if any(c.lang == source for c in courses) else courses[0].lang
     target = f"{first}/index.html"
@@ -176,26 +170,20 @@ def build(courses: list[Course], ctx: Context, out: Path) -> None:
         f'<meta http-equiv="refresh" content="0; url={target}"><title>{e(courses[0].config.title)}</title>'
         f'</head><body><p><a href="{target}">{e(courses[0].config.title)}</a></p></body></html>\n',
         encoding="utf-8")
+    return done
 
 
-def _link_tree(src: Path, dst: Path) -> None:
-    """Copy a built edition by hard links (fast; no file is ever rewritten in place once
-    built), falling back to a copy across file systems."""
-    def link(a: str, b: str) -> None:
-        try:
-            os.link(a, b)
-        except OSError:
-            shutil.copy2(a, b)
-    shutil.copytree(src, dst, copy_function=link)
+def build_edition(course: Course, ctx: Context, work: Path, offline: bool = True) -> tuple[Path, str]:
+    """Build one edition's site source `work/docs` into `work/site-out` with its CSP and, unless
+    `offline` is False (the preview), its participant zip; returns that folder and what was done."""
+    extra = (mkdocs_yml(ctx.root), ctx.theme_file("overrides"))  # what the engine reads besides
+
+    def finish(site: Path, rebuilt: set[str] | None) -> None:
+        csp.add_policy(site)  # a Content-Security-Policy in every page
+        if offline:
+            site_offline.offline_zip(course, work, site, ctx.engine, extra)  # the participant site, zipped
+
+    return incremental.build(ctx.engine, work, "site", post=finish, extra=extra,
+                             always=(site_offline.DOWNLOADS,) if offline else ())
 
 
-def _source_key(ctx: Context, work: Path) -> str:
-    """A hash of everything MkDocs reads for one edition: its site source, the configs, the
-    theme overrides and the versions of MkDocs and Material."""
-    h = hashlib.sha256(engines.version(ctx.engine).encode())  # the engine and its version
-    files = [*sorted((work / "docs").rglob("*")), work / "mkdocs.yml", mkdocs_yml(ctx.root),
-             *sorted(ctx.theme_file("overrides").rglob("*"))]
-    for path in files:
-        if path.is_file():
-            h.update(str(path).encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()

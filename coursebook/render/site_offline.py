@@ -11,18 +11,19 @@ Deterministic: members sorted, the build's time (SOURCE_DATE_EPOCH) on each.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from .. import layout
 from ..markdown import EXTENSION
 from ..model import Course
 from ..write import deterministic_zip
-from . import csp, engines
+from . import csp, engines, incremental
 from . import site_pages as pages
 
 TRAINER_PAGES = "trainer/"
 WORKSHOP_GUIDES = "/workshops/*/trainers-guide.pdf"  # a workshop's trainer's guide (workshop_pdf.py)
+DOWNLOADS = "downloads.md"  # shows the zip's size, known only after the build: rendered each time
+SEARCHED = ("downloads.html", *engines.SEARCH_INDEXES)  # where that size is written (either engine)
 DROP = "trainer-link site-only"  # classes the participant site also removes (mdx_trainer's `drop`)
 
 
@@ -57,33 +58,38 @@ def _participant_extensions(listed: list | dict) -> list:
     return out
 
 
-def participant_site(course: Course, work: Path, target: Path, engine: str = engines.DEFAULT) -> None:
-    """Build the participant edition of the site from `work/mkdocs.yml` into `target`."""
+def participant_site(course: Course, work: Path, engine: str = engines.DEFAULT,
+                     extra: tuple[Path, ...] = ()) -> Path:
+    """Build the participant edition of the site from `work/mkdocs.yml` (into
+    `work/offline-out`, again only where its source changed) and return its folder. `extra`:
+    what else the engine reads (the course's mkdocs.yml, theme overrides)."""
     full = engines.flat(work / "mkdocs.yml")  # the generated config, its INHERIT merged in
     extensions = _participant_extensions(full.get("markdown_extensions") or [])
-    shutil.rmtree(target, ignore_errors=True)
-    engines.build(engine, work, target, {"nav": _participant_nav(full.get("nav")), "markdown_extensions": extensions,
-                                         "exclude_docs": f"/{TRAINER_PAGES}\n/{layout.trainers_guide(course)}\n"
-                                                         f"{WORKSHOP_GUIDES}\n"})
-    csp.add_policy(target)  # as in the published site
+    overrides = {"nav": _participant_nav(full.get("nav")), "markdown_extensions": extensions,
+                 "exclude_docs": f"/{TRAINER_PAGES}\n/{layout.trainers_guide(course)}\n{WORKSHOP_GUIDES}\n"}
+
+    def finish(site: Path, rebuilt: set[str] | None) -> None:
+        csp.add_policy(site)  # as in the published site
+        for path in (site / x for x in SEARCHED):  # the zip's size is not known inside it
+            if path.is_file():
+                path.write_text(path.read_text(encoding="utf-8").replace(pages.ZIP_SIZE, "—"), encoding="utf-8")
+
+    built, _ = incremental.build(engine, work, "offline", overrides, finish, extra=extra,
+                                 always=(DOWNLOADS,))
+    return built
 
 
-def offline_zip(course: Course, work: Path, site: Path, engine: str = engines.DEFAULT) -> None:
-    """Write the edition's zip into the built `site`: its participant site, every file."""
-    source = work / "offline-site"
-    participant_site(course, work, source, engine)
+def offline_zip(course: Course, work: Path, site: Path, engine: str = engines.DEFAULT,
+                extra: tuple[Path, ...] = ()) -> None:
+    """Write the edition's zip into the built `site`: its participant site, every file; then
+    the zip's size into the site's downloads page and search index."""
+    source = participant_site(course, work, engine, extra)
     zip_path = site / layout.offline_zip(course)
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     inner = source / layout.offline_zip(course)  # the empty placeholder the site source holds
-    # the zip's size is known only once it is made: "—" inside it, the size in the site
-    searched = ("downloads.html", *engines.SEARCH_INDEXES)  # either engine's index
-    for path in (source / x for x in searched):
-        if path.is_file():
-            path.write_text(path.read_text(encoding="utf-8").replace(pages.ZIP_SIZE, "—"), encoding="utf-8")
     files = sorted(p for p in source.rglob("*") if p.is_file() and p != inner)
     deterministic_zip(((p.relative_to(source).as_posix(), p.read_bytes()) for p in files), zip_path)
-    for path in (site / x for x in searched):
+    for path in (site / x for x in SEARCHED):
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             path.write_text(text.replace(pages.ZIP_SIZE, pages.size(zip_path)), encoding="utf-8")
-    shutil.rmtree(source, ignore_errors=True)

@@ -1,0 +1,139 @@
+"""An edition's site rebuilt from the last one: only the pages whose source changed are
+rendered again.
+
+MkDocs can build "dirty" (only pages newer than their HTML), but it trusts file times and its
+search index then holds only the pages it rendered. Here the decision is made from content
+hashes: each build records a hash of every file of the site source and of everything else
+MkDocs reads (configs, theme overrides, the list of files, the engine's version — the
+*structure*). When the structure is unchanged, the last output is copied, the HTML of the
+changed pages is removed, the unchanged sources are dated before any output, and MkDocs
+builds dirty; the search index is then the last one with the changed pages' entries replaced,
+in place. Anything else (a new page, a nav title, the theme, Zensical) is a full build.
+
+Outputs live in `.build/<lang>/<name>-out` and are published by hard links; a build never
+writes into a published file: it works on a fresh copy (`<name>-next`) and swaps it in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from . import engines
+
+MATERIAL_INDEX = "search/search_index.json"
+MATERIAL_INDEX_JS = "search/search_index.js"  # written by Material's offline plugin, for file://
+OLD = (1, 1)  # a source's time when unchanged: older than any output, so MkDocs skips it
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+
+
+def fingerprint(work: Path, engine: str, extra: tuple[Path, ...] = (), options: object = None) -> dict:
+    """What a build of `work/docs` depends on: `structure` (everything but the pages' own
+    text) and `files` (a hash per file of the site source)."""
+    docs = work / "docs"
+    files = {p.relative_to(docs).as_posix(): _digest(p)
+             for p in sorted(docs.rglob("*")) if p.is_file()}
+    h = hashlib.sha256(f"{engines.version(engine)}|{json.dumps(options, sort_keys=True, default=str)}".encode())
+    h.update("\n".join(files).encode())  # the list of pages and assets: a new one changes the nav
+    for path in (work / "mkdocs.yml", *extra):
+        paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for p in paths:
+            h.update(str(p).encode() + b"\0" + (p.read_bytes() if p.is_file() else b"-"))
+    return {"structure": h.hexdigest(), "files": files}
+
+
+def _page_html(rel: str) -> str:
+    """Where MkDocs writes a Markdown page (the site uses `use_directory_urls: false`)."""
+    return rel[: -len(".md")] + ".html" if rel.endswith(".md") else rel
+
+
+def _merge_index(old: dict, new: dict, rebuilt: set[str]) -> dict:
+    """The last search index with the entries of the rebuilt pages replaced by their new ones,
+    where they were (a new page's entries at the end)."""
+    def page(entry: dict) -> str:
+        return entry["location"].split("#", 1)[0]
+
+    fresh: dict[str, list] = {}
+    for entry in new.get("docs", []):
+        fresh.setdefault(page(entry), []).append(entry)
+    docs, placed = [], set()
+    for entry in old.get("docs", []):
+        where = page(entry)
+        if where not in rebuilt:
+            docs.append(entry)
+        elif where not in placed:
+            docs += fresh.get(where, [])
+            placed.add(where)
+    docs += [e for where, items in fresh.items() if where not in placed for e in items]
+    return {**new, "docs": docs}
+
+
+def _write_index(site: Path, index: dict) -> None:
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    (site / MATERIAL_INDEX).write_text(text, encoding="utf-8")
+    js = site / MATERIAL_INDEX_JS
+    if js.is_file():  # `var __index = {…}`: the same data
+        raw = js.read_text(encoding="utf-8")
+        js.write_text(raw[: raw.index("{")] + text + raw[raw.rindex("}") + 1:], encoding="utf-8")
+
+
+def build(engine: str, work: Path, name: str, overrides: dict | None = None,
+          post: Callable[[Path, set[str] | None], None] | None = None,
+          extra: tuple[Path, ...] = (), always: tuple[str, ...] = ()) -> tuple[Path, str]:
+    """Build `work/docs` (config `work/mkdocs.yml` + `overrides`) into `work/<name>-out`.
+    `post(site, rebuilt)` finishes a new output before it is kept (rebuilt: the changed pages,
+    None after a full build); `always`: pages rendered again each time, because `post` writes
+    into them what is known only after the build (a zip's size). Returns the output folder
+    and what was done: "cached", "dirty" or "full"."""
+    out, nxt, state = work / f"{name}-out", work / f"{name}-next", work / f"{name}-state.json"
+    now = fingerprint(work, engine, extra, overrides)
+    last = json.loads(state.read_text(encoding="utf-8")) if state.is_file() and out.is_dir() else None
+    if last == now:
+        return out, "cached"
+    shutil.rmtree(nxt, ignore_errors=True)
+    state.unlink(missing_ok=True)  # a build stopped half-way must not look finished
+    docs = work / "docs"
+    if engine == "mkdocs" and last and last["structure"] == now["structure"] \
+            and (out / MATERIAL_INDEX).is_file():
+        changed = {rel for rel, h in now["files"].items() if last["files"].get(rel) != h}
+        changed |= {rel for rel in always if rel in now["files"]}
+        shutil.copytree(out, nxt, copy_function=shutil.copy2)  # copies, never links: rewritten below
+        for rel in now["files"]:
+            if rel in changed:
+                (nxt / _page_html(rel)).unlink(missing_ok=True)
+            else:
+                os.utime(docs / rel, OLD)
+        old_index = json.loads((nxt / MATERIAL_INDEX).read_text(encoding="utf-8"))
+        engines.build(engine, work, nxt, overrides, dirty=True)
+        rebuilt = {_page_html(rel) for rel in changed if rel.endswith(".md")}
+        new_index = json.loads((nxt / MATERIAL_INDEX).read_text(encoding="utf-8"))
+        _write_index(nxt, _merge_index(old_index, new_index, rebuilt))
+        engines.fold_search(nxt)
+        mode = "dirty"
+    else:
+        engines.build(engine, work, nxt, overrides)
+        rebuilt, mode = None, "full"
+    if post:
+        post(nxt, rebuilt)
+    shutil.rmtree(out, ignore_errors=True)
+    nxt.rename(out)
+    state.write_text(json.dumps(now), encoding="utf-8")
+    return out, mode
+
+
+def publish(src: Path, dst: Path) -> None:
+    """Copy a built output by hard links (fast; its files are never rewritten in place),
+    falling back to a copy across file systems."""
+    def link(a: str, b: str) -> None:
+        try:
+            os.link(a, b)
+        except OSError:
+            shutil.copy2(a, b)
+    shutil.copytree(src, dst, copy_function=link)
