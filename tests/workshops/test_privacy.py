@@ -110,3 +110,16 @@ def test_a_list_outside_needs_the_command_line(tmp_path: Path, outside: str, cap
     path.write_text(path.read_text(encoding="utf-8").replace("people.csv", outside), encoding="utf-8")
     assert main(["check", "--root", str(root)]) == 1
     assert "is outside the repository" in capsys.readouterr().err
+
+
+def test_a_real_list_from_outside_for_one_private_run(tmp_path: Path) -> None:
+    root = mini_with_workshops(tmp_path / "repo")
+    (root / ".gitignore").write_text("/private/\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    outside = tmp_path / "lists" / "quito.csv"  # where a real list belongs: outside the repository
+    outside.parent.mkdir()
+    outside.write_text("name,organisation\nZhāng Wěi 张伟,Tsinghua\n", encoding="utf-8")
+    assert main(["workshop", "quito", "--private", "--participants", str(outside), "--root", str(root), "-q"]) == 0
+    certificates = pdf_text(root / "private" / "quito" / "certificates.pdf")
+    assert "Zhāng Wěi 张伟" in certificates and "José Núñez" not in certificates  # that list only
+    assert main(["check", "--root", str(root)]) == 0  # the file itself still names the example list
