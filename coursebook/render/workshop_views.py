@@ -38,9 +38,9 @@ def date_range(w: Workshop) -> str:
     """The workshop's dates with their weekdays, as one phrase of its language."""
     first, last = w.days[0].date, w.days[-1].date
     if first == last:
-        return long_date(first, w.lang)
+        return long_date(first, w.course.lang)
     # both dates in full: CLDR's interval formats abbreviate the weekdays and months in English
-    return f"{long_date(first, w.lang)} – {long_date(last, w.lang)}"
+    return f"{long_date(first, w.course.lang)} – {long_date(last, w.course.lang)}"
 
 
 def headcount(w: Workshop) -> int:
@@ -60,8 +60,8 @@ def agenda_view(w: Workshop, t: Strings) -> list[dict]:
             minutes = int((s.end - s.start).total_seconds() // 60)
             slots.append({"time": f"{s.start:%H:%M}–{s.end:%H:%M}", "break": s.kind == "break",
                           "minutes": duration(minutes, t), "title": title, "activity": bool(s.activity_slug)})
-        days.append({"title": t("workshop_day", n=d.number, date=long_date(d.date, w.lang)),
-                     "date": long_date(d.date, w.lang), "number": d.number, "overrun": "", "slots": slots})
+        days.append({"title": t("workshop_day", n=d.number, date=long_date(d.date, w.course.lang)),
+                     "date": long_date(d.date, w.course.lang), "number": d.number, "overrun": "", "slots": slots})
     return days
 
 
@@ -93,7 +93,7 @@ def sign_in_days(w: Workshop, people: list[Participant] | None) -> list[dict]:
         rows += [{"name": "", "organisation": ""}] * SPARE_ROWS
     else:
         rows = [{"name": "", "organisation": ""}] * (w.expected_participants or BLANK_ROWS)
-    return [{"number": d.number, "date": long_date(d.date, w.lang), "rows": rows} for d in w.days]
+    return [{"number": d.number, "date": long_date(d.date, w.course.lang), "rows": rows} for d in w.days]
 
 
 def checklist(w: Workshop, t: Strings) -> dict:

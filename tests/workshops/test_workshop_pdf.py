@@ -29,7 +29,7 @@ KITCHEN = ROOT / "tests" / "fixtures" / "kitchen"
 PEOPLE = [Participant("Zhāng Wěi 张伟", "Tsinghua University", "zw@example.org"),
           Participant("José Núñez", "Universidad de Piura", "jn@example.org"),
           Participant("Ada <b>Lovelace</b>", "Analytical & Co", "ada@example.org")]
-LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20">'
+LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 60 20">'  # no size of its own (as UNEP's logo)
         '<rect width="60" height="20" fill="#1b6b4a"/></svg>')
 
 
@@ -69,7 +69,7 @@ def workshop(course: Course, start: date, modules: list[str] | None = None, peop
         course = dataclasses.replace(course, modules=[course.module(x) for x in modules])
     tz = ZoneInfo("America/Lima")
     days = []
-    for d in compute_agenda(course):
+    for d in [d for d in compute_agenda(course) if any(s.kind == "session" for s in d.slots)]:
         day = start + timedelta(days=d.number - 1)
 
         def at(minutes: int, day: date = day) -> datetime:
@@ -232,8 +232,14 @@ def test_spanish_one_day_subset(editions: dict[str, Course], tmp_path: Path) -> 
 
 
 def test_arabic_certificate_rtl(editions: dict[str, Course], tmp_path: Path) -> None:
-    w = workshop(editions["ar"], date(2027, 3, 31), people=[Participant("ليلى حسن"), PEOPLE[1]], slug="cairo")
-    files = run(private_jobs(w, context(editions["ar"].root), tmp_path))
+    w = workshop(editions["ar"], date(2027, 3, 31), modules=["DA"], people=[Participant("ليلى حسن"), PEOPLE[1]],
+                 slug="cairo", title="ورشة القاهرة")
+    ctx = context(editions["ar"].root)
+    files = run(private_jobs(w, ctx, tmp_path))
+    pack = run([j for j in public_jobs(w, ctx, tmp_path) if j.out.name == "pack.pdf"])["pack.pdf"]
+    cover = pdf_text(pack).split("\f")[0]
+    assert "ملف ورشة العمل" in cover and "2027" in cover and "ليلى" not in pdf_text(pack)
+    assert "Kitchen sink course" not in cover.split("\n")[0]  # no running header on the cover
     pdf = files["certificates.pdf"]
     body = pdf_text(pdf)
     assert "شهادة حضور" in body and "José Núñez" in body
