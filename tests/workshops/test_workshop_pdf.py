@@ -356,3 +356,8 @@ def test_small_course_letter_certificates(tmp_path: Path) -> None:
     assert "Certificado de asistencia" in body and "José Núñez" in body
     assert {"مريم", "العلي"} <= set(body.replace("\u202b", " ").replace("\u202c", " ").split())
     assert "Taller <b>Quito</b> | 2027" in body  # the title as text
+    jobs = public_jobs(w, context(root), tmp_path / "docs")
+    public = run([j for j in jobs if j.out.name in ("sign-in.pdf", "evaluation.pdf")])
+    for name in ("sign-in.pdf", "evaluation.pdf"):  # a blank sheet of 20 rows, the form: one Letter page each
+        reader = PdfReader(public[name])
+        assert len(reader.pages) == len(w.days) == 1 and round(float(reader.pages[0].mediabox[3])) == 792, name
