@@ -1,0 +1,69 @@
+"""The translators' page of the authors' section (`guide/translators.md`): per language and
+file, how many blocks are current, stale and missing, where the stale ones are, and the
+glossary. Every value is escaped (`sanitize.esc`): file names and terms are text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..diagnostics import Report
+from ..glossary import load_glossary
+from ..i18n import Strings
+from ..load import load_project
+from ..model import Course
+from ..sanitize import esc
+from ..status import FileStatus, block_status, coverage, languages, translation_status
+
+PAGE = "guide/translators.md"
+MAX_STALE = 50  # stale blocks listed per language; `status --diff` has the rest
+
+
+def translators_page(course: Course, t) -> str:
+    """The page's Markdown, in `course`'s language, from the repository as it is now."""
+    root = Path(course.root)
+    sources = load_project(root, Report(root))  # problems are `check`'s to report
+    langs = languages(sources)
+    files = block_status(sources)
+    entries = translation_status(sources)
+    out = [f"# {esc(t('translation_status'))}", "", esc(t("translation_intro")), ""]
+    for lang in langs:
+        mine = [f for f in files if f.lang == lang]
+        name = Strings(root, lang, course.config.language)("language_name")
+        total = {k: sum(f.counts[k] for f in mine) for k in ("current", "stale", "missing")}
+        out += [f"## {esc(name)} ({esc(lang)}) — {coverage(entries, lang):.0f} %", "",
+                f"{esc(t('blocks_current'))}: **{total['current']}** · {esc(t('blocks_stale'))}: "
+                f"**{total['stale']}** · {esc(t('blocks_missing'))}: **{total['missing']}**", "",
+                "| " + " | ".join(esc(t(k)) for k in ("translation_file", "translation_state", "blocks_current",
+                                                      "blocks_stale", "blocks_missing")) + " |",
+                "|---|---|--:|--:|--:|"]
+        out += [_row(f, t) for f in mine]
+        stale = [(f, s, tr) for f in mine for s, tr, _ in f.stale]
+        if stale:
+            out += ["", f"**{esc(t('stale_blocks'))}**", ""]
+            out += [f"- **{esc(f.translation)}:{tr.line}** — {esc(_short(s.norm))}" for f, s, tr in stale[:MAX_STALE]]
+            if len(stale) > MAX_STALE:
+                out.append(f"- … {len(stale) - MAX_STALE}")
+        out.append("")
+    if not langs:
+        out += [esc(t("translation_none")), ""]
+    terms = load_glossary(root, Report(root), langs)
+    used = [x for x in langs if any(x in term.targets for term in terms)]
+    if terms:
+        out += [f"## {esc(t('glossary'))}", "",
+                "| " + " | ".join([esc(t("glossary_term")), *(esc(x) for x in used), esc(t("glossary_note"))]) + " |",
+                "|" + "---|" * (len(used) + 2)]
+        for term in terms:
+            cells = [esc(term.term), *(esc(" / ".join(term.targets.get(x, []))) for x in used), esc(term.note)]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def _row(f: FileStatus, t) -> str:
+    state = t(f"state_{f.state}") + (f" ({t('translation_adapted')})" if f.mode == "file" else "")
+    c = f.counts
+    return f"| {esc(f.source)} | {esc(state)} | {c['current']} | {c['stale']} | {c['missing']} |"
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
