@@ -4,6 +4,7 @@ glossary. Every value is escaped (`sanitize.esc`): file names and terms are text
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from ..diagnostics import Report
@@ -21,10 +22,7 @@ MAX_STALE = 50  # stale blocks listed per language; `status --diff` has the rest
 def translators_page(course: Course, t) -> str:
     """The page's Markdown, in `course`'s language, from the repository as it is now."""
     root = Path(course.root)
-    sources = load_project(root, Report(root))  # problems are `check`'s to report
-    langs = languages(sources)
-    files = block_status(sources)
-    entries = translation_status(sources)
+    langs, files, entries, terms = _status(root, _fingerprint(root))
     out = [f"# {esc(t('translation_status'))}", "", esc(t("translation_intro")), ""]
     for lang in langs:
         mine = [f for f in files if f.lang == lang]
@@ -46,7 +44,6 @@ def translators_page(course: Course, t) -> str:
         out.append("")
     if not langs:
         out += [esc(t("translation_none")), ""]
-    terms = load_glossary(root, Report(root), langs)
     used = [x for x in langs if any(x in term.targets for term in terms)]
     if terms:
         out += [f"## {esc(t('glossary'))}", "",
@@ -57,6 +54,26 @@ def translators_page(course: Course, t) -> str:
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
     return "\n".join(out)
+
+
+def _fingerprint(root: Path) -> tuple:
+    """What the status depends on: every course text and the glossary, by size and time."""
+    out = []
+    for folder in ("course", "modules", "slides", "instructor_notes"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".md", ".yml"):
+                st = path.lstat()  # a link is not followed: load_project decides about it
+                out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def _status(root: Path, fingerprint: tuple) -> tuple:
+    """The status of every language, worked out once for all the editions of a build."""
+    sources = load_project(root, Report(root))  # problems are `check`'s to report
+    langs = languages(sources)
+    return (langs, block_status(sources), translation_status(sources),
+            load_glossary(root, Report(root), langs))
 
 
 def _row(f: FileStatus, t) -> str:
