@@ -27,7 +27,7 @@ from .diagnostics import CourseError, did_you_mean
 from .jobs import RenderError, Runner
 from .render import workshop_ics
 from .scaffold import in_repository, slugify
-from .workshop import FOLDER, SLUG, load_workshop, private_dir, read_participants, read_workshop
+from .workshop import FOLDER, SLUG, private_dir, read_participants
 from .write import build_dir
 
 EPILOG = """examples:
@@ -113,12 +113,13 @@ def run(args: argparse.Namespace) -> int:
 
         print_diagnostics(exc.diagnostics)
         return 1
-    sf = read_workshop(path, report)
-    workshop = load_workshop(sf, root, {c.lang: c for c in courses}, report) if sf else None
+    workshop = next((w for w in options.workshops if w.slug == args.slug), None)  # validated by load_courses
     if workshop and args.participants:
         workshop.participants = read_participants(args.participants.expanduser(), report) or []
     if workshop is None or report.failed(options.strict):
         _print(report)
+        if workshop is None:
+            print(f"coursebook: workshop '{args.slug}' could not be loaded", file=sys.stderr)
         return 1
     out = private_dir(root, workshop.slug)
     if not _ignored(root, out):

@@ -324,12 +324,6 @@ def load_workshops(root: Path, courses_by_lang: dict[str, Course], report: Repor
     return out
 
 
-def check_workshops(root: Path, courses: list[Course], report: Report) -> None:
-    """`check`: validate every workshop file against the course (for the integrator: call it
-    after the courses are checked, before `report.failed`)."""
-    load_workshops(root, {c.lang: c for c in courses}, report)
-
-
 def copies(workshop: Workshop) -> int | None:
     """How many copies to print: one per listed participant, else the expected number."""
     return len(workshop.participants) or workshop.expected_participants

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coursebook.build import Options, load_courses
-from coursebook.workshop import Workshop, load_workshops
+from coursebook.workshop import Workshop
 from tests.conftest import MINI, ROOT, write
 
 # the small course's workshops: Spanish (a day of the fixture course) and English
@@ -31,10 +31,9 @@ PEOPLE = "name,organisation,email\nJosé Núñez,Org A,jose.nunez@example.org\n�
 def examples() -> dict[str, Workshop]:
     """workshops/lima-2027.yml and quito-2027.yml of the repository, against its course."""
     options = Options(ROOT, verbosity=0, languages=["en", "es"])
-    courses = load_courses(options)
-    found = load_workshops(ROOT, {c.lang: c for c in courses}, options.report)
+    load_courses(options)  # validates and loads the workshops too (options.workshops)
     assert not [d for d in options.report.items if d.file.startswith("workshops/")], options.report.items
-    return {w.slug: w for w in found}
+    return {w.slug: w for w in options.workshops}
 
 
 def mini_with_workshops(dest: Path) -> Path:

@@ -94,14 +94,14 @@ def test_public_pdfs_linked_and_the_guide_kept_out_of_the_zip(workshop_site: Pat
 
 def test_untranslated_workshop_page_has_the_usual_notice(tmp_path: Path) -> None:
     from coursebook.build import Options, load_courses
-    from coursebook.workshop import load_workshops
     from tests.workshops.conftest import mini_with_workshops
 
     root = mini_with_workshops(tmp_path / "repo")
     path = root / "workshops" / "quito.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("language: es", "language: pt"), encoding="utf-8")
     options = Options(root, verbosity=0)
-    (w,) = load_workshops(root, {c.lang: c for c in load_courses(options)}, options.report)
+    load_courses(options)
+    (w,) = options.workshops
     text = _page(w, tmp_path)
     assert '!!! info ""' in text and "Portuguese" in text and "English" in text
     assert "Wednesday, May 12, 2027" in text  # the page's language: the edition shown
