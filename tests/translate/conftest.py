@@ -11,7 +11,7 @@ import pytest
 from coursebook.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTENT = ("course", "modules", "slides", "instructor_notes", "mkdocs.yml")
+CONTENT = ("course", "modules", "slides", "instructor_notes", "theme", "mkdocs.yml")
 
 
 def git(root: Path, *args: str) -> str:

@@ -158,3 +158,36 @@ def test_adapted_translation_falls_back_to_file_status(mini: Path, capsys) -> No
     files = json.loads(capsys.readouterr().out)["languages"]["es"]["files"]
     module = next(f for f in files if f["source"] == "modules/01-basics/module.md")
     assert module["mode"] == "file"
+
+
+def test_upstream_adds_and_removes_blocks(course: Path, capsys) -> None:
+    """A new source version with a paragraph added and one removed: the rest stays current,
+    the new one is missing, and import rebuilds the translation in the new structure."""
+    src = course / "modules/06-ncpc-roles/module.md"
+    text = src.read_text(encoding="utf-8")
+    text = text.replace("## A wider mandate\n", "## A wider mandate\n\nA new paragraph about the mandate.\n")
+    start = text.index("The small-group activity starts preparing")
+    text = text[:start].rstrip("\n") + "\n"  # the last paragraph removed
+    src.write_text(text, encoding="utf-8")
+    commit(course, "upstream: new version")
+    capsys.readouterr()
+    assert run(course, "status", "--json", "--lang", "es") == 0
+    f = next(f for f in json.loads(capsys.readouterr().out)["languages"]["es"]["files"]
+             if f["source"] == "modules/06-ncpc-roles/module.md")
+    assert f["mode"] == "blocks" and f["blocks"]["missing"] == 1 and f["blocks"]["stale"] == 0
+    assert run(course, "export-po", "es") == 0
+    po = _po(course, "es", "modules/06-ncpc-roles/module.md")
+    new = next(e for e in po if e.msgid == "A new paragraph about the mandate.")
+    assert new.msgstr == "" and not any(e.msgstr == "" for e in po if e is not new)
+    new.msgstr = "Un párrafo nuevo sobre el mandato."
+    po.save()
+    assert run(course, "import-po", "es") == 0
+    tr = (course / "modules/06-ncpc-roles/module.es.md").read_text(encoding="utf-8")
+    assert "## Un mandato más amplio\n\nUn párrafo nuevo sobre el mandato.\n\nComo la producción" in tr
+    assert "[[module:VII]]" not in tr  # the removed paragraph's translation went with it
+    capsys.readouterr()
+    assert run(course, "status", "--json", "--lang", "es") == 0
+    f = next(f for f in json.loads(capsys.readouterr().out)["languages"]["es"]["files"]
+             if f["source"] == "modules/06-ncpc-roles/module.md")
+    assert f["state"] == "current" and f["blocks"] == {"current": 33, "stale": 0, "missing": 0}
+    assert run(course, "check", "--lang", "es") == 0
