@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from ..context import Context
 from ..files import course_pages
@@ -102,6 +103,7 @@ def _writer(w: Workshop, ctx: Context, folder: Path, jobs: list[Job]) -> tuple[A
             "source_dir": direction(c.language),
             "footer": " · ".join([w.title, t("licence", licence=c.licence), t("version", version=c.version)]),
             "workshop": views.facts(w, t), "logo": logo.as_uri() if logo else ""}
+    base["running"] = {"course": css_string(c.title), "footer": css_string(base["footer"])}
     css = tuple(str(x) for x in (ctx.theme_file("pdf/print.css"), ctx.theme_file("pdf/workshop.css"),
                                  write_css(ctx.build_dir)))
     allowed = tuple(str(x) for x in (ctx.root, *ctx.theme_dirs, ctx.build_dir))
@@ -114,6 +116,15 @@ def _writer(w: Workshop, ctx: Context, folder: Path, jobs: list[Job]) -> tuple[A
         jobs.append(Job(write_pdf, (html, folder.as_uri() + "/", css, allowed), folder / name,
                         deps=deps, cost=len(html)))
     return add, t
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal holding `text` as it reads: every character that could end the
+    string, the rule or the `<style>` element is a hex escape, ended by a space that CSS
+    consumes (so that a space after it stays). (layout.html writes the running
+    header and footer autoescaped for HTML, which CSS does not decode: "R&D" printed "R&amp;D".)"""
+    return Markup('"' + "".join(ch if ch.isalnum() or ch in " .,:;!?()[]{}+-_/·—–'" else f"\\{ord(ch):x} "
+                                for ch in text) + '"')
 
 
 def _logo(ctx: Context, rel: str | None) -> Path | None:

@@ -21,7 +21,7 @@ from coursebook.build import Options, load_courses
 from coursebook.context import Context
 from coursebook.jobs import Job
 from coursebook.model import Course
-from coursebook.render.workshop_pdf import private_jobs, public_jobs
+from coursebook.render.workshop_pdf import css_string, private_jobs, public_jobs
 from coursebook.workshop import Participant, Workshop, WorkshopDay, WorkshopSlot
 from tests.conftest import ROOT, write
 
@@ -361,3 +361,10 @@ def test_small_course_letter_certificates(tmp_path: Path) -> None:
     for name in ("sign-in.pdf", "evaluation.pdf"):  # a blank sheet of 20 rows, the form: one Letter page each
         reader = PdfReader(public[name])
         assert len(reader.pages) == len(w.days) == 1 and round(float(reader.pages[0].mediabox[3])) == 792, name
+        assert "Taller <b>Quito</b> | 2027 · Licencia: CC BY 4.0" in pdf_text(public[name])  # the footer, as text
+
+
+def test_css_string_keeps_text_inside_the_string() -> None:
+    value = css_string('R&D "x" \\ </style><script>; } a')
+    assert str(value).count('"') == 2 and "<" not in value and "\\\\" not in value and "&" not in value
+    assert value == '"R\\26 D \\22 x\\22  \\5c  \\3c /style\\3e \\3c script\\3e ; } a"'
