@@ -1,5 +1,5 @@
 """Export a language's translations as gettext PO files (one per source file), for CAT tools
-(OmegaT, memoQ, Trados) and platforms (Weblate, Crowdin); XLIFF 1.2 through translate-toolkit.
+(OmegaT, memoQ, Trados) and platforms (Weblate, Crowdin); or as XLIFF 1.2 (`xliff.py`).
 
 Every translatable block is one entry: `msgctxt` says where it is (`12 p`, `meta title`) so
 identical strings in different places can be translated differently, `#:` gives the file and
@@ -9,7 +9,6 @@ line, `#.` the slide or speaker note. A block whose source changed since it was 
 
 from __future__ import annotations
 
-import io
 import subprocess
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from .load import Localized, Sources
 from .model import source_hash
 from .segments import META_FIELDS, Segment, block_hash, cut, key_text, meta_segments
 from .status import Pairing, kinds, pair
+from .xliff import from_xliff, to_xliff
 
 KIND_NOTE = {"heading": "heading", "paragraph": "paragraph", "item": "list item", "cell": "table cell",
              "title": "title of a box (admonition)", "tab": "title of a content tab", "meta": "front matter"}
@@ -126,15 +126,10 @@ def export(sources: Sources, lang: str, folder: Path, fmt: str = "po") -> list[P
         po = polib.POFile(wrapwidth=78)
         _header(po, sources, lang, loc, p)
         po.extend(entries(p, rel, old))
-        text = po.__unicode__() + "\n"
         if fmt == "xliff":
-            from translate.convert import po2xliff
-
-            buf = io.BytesIO()
-            po2xliff.convertpo(io.BytesIO(text.encode("utf-8")), buf, None)
-            data = buf.getvalue()
+            data = to_xliff(po, rel, str(sources.course.meta.get("language", "en")) if sources.course else "en", lang)
         else:
-            data = text.encode("utf-8")
+            data = (po.__unicode__() + "\n").encode("utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.is_file() or target.read_bytes() != data:
             target.write_bytes(data)
@@ -145,10 +140,5 @@ def export(sources: Sources, lang: str, folder: Path, fmt: str = "po") -> list[P
 def read_catalogue(path: Path) -> polib.POFile:
     """A PO file, or an XLIFF file converted to PO; ValueError when it cannot be read."""
     if path.suffix == ".xlf":
-        from translate.convert import xliff2po
-
-        buf = io.BytesIO()
-        with path.open("rb") as f:
-            xliff2po.convertxliff(f, buf, None)
-        return polib.pofile(buf.getvalue().decode("utf-8"))
+        return from_xliff(path)
     return polib.pofile(str(path))

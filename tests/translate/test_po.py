@@ -191,3 +191,38 @@ def test_upstream_adds_and_removes_blocks(course: Path, capsys) -> None:
              if f["source"] == "modules/06-ncpc-roles/module.md")
     assert f["state"] == "current" and f["blocks"] == {"current": 33, "stale": 0, "missing": 0}
     assert run(course, "check", "--lang", "es") == 0
+
+
+def test_xliff_round_trip_with_review_state_and_errors_at_the_unit(course: Path, capsys) -> None:
+    import xml.etree.ElementTree as ET
+
+    from coursebook.xliff import NS
+
+    src = course / "modules/06-ncpc-roles/module.md"
+    src.write_text(src.read_text(encoding="utf-8").replace("The idea of national centres is not new.",
+                                                           "The idea is not new."), encoding="utf-8")
+    out = course / "xlf"
+    assert run(course, "export-po", "es", "--format", "xliff", "--out", str(out)) == 0
+    path = out / "es/modules/06-ncpc-roles/module.md.xlf"
+    tree = ET.parse(path)
+    units = {u.get("id"): u for u in tree.iter(f"{{{NS}}}trans-unit")}
+    assert tree.getroot().get("version") == "1.2"
+    stale = [u for u in units.values() if u.find(f"{{{NS}}}target").get("state") == "needs-review-translation"]
+    assert len(stale) == 1 and stale[0].find(f"{{{NS}}}alt-trans/{{{NS}}}source").text.startswith(
+        "The idea of national centres is not new.")
+    last = next(u for u in units.values() if "[[module:VII]]" in u.find(f"{{{NS}}}source").text)
+    target = last.find(f"{{{NS}}}target")
+    target.text = target.text.replace("[[module:VII]]", "VII")
+    stale[0].find(f"{{{NS}}}target").set("state", "translated")  # reviewed
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+    line = next(i for i, x in enumerate(path.read_text(encoding="utf-8").split("\n"), 1)
+                if f'id="{last.get("id")}"' in x)
+    capsys.readouterr()
+    assert run(course, "import-po", "es", "--from", str(out)) == 1
+    assert f"module.md.xlf:{line}: error: the translation drops '[[module:VII]]'" in capsys.readouterr().err
+    target.text = target.text.replace("VII", "[[module:VII]]", 1)
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+    assert run(course, "import-po", "es", "--from", str(out)) == 0
+    capsys.readouterr()
+    assert run(course, "status", "--json", "--lang", "es") == 0
+    assert json.loads(capsys.readouterr().out)["languages"]["es"]["blocks"]["stale"] == 0
