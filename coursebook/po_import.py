@@ -23,7 +23,7 @@ from .load import Localized, Sources
 from .model import source_hash
 from .po import po_path, read_catalogue
 from .scaffold import read_source
-from .segments import META_FIELDS, Segment, block_hash, cut, key_text, meta_segments, placeables
+from .segments import META_FIELDS, Segment, block_hash, cut, key_text, meta_segments, norm, placeables
 from .status import Pairing, kinds, pair, record_lines, set_front
 
 SINGLE_LINE = {"heading", "cell", "title", "tab"}
@@ -124,6 +124,11 @@ def import_file(root: Path, kind: str, loc: Localized, lang: str, cat: polib.POF
     """The new text of one translation from its catalogue, or None when nothing changes."""
     source, tr = loc.source, loc.translations.get(lang)
     target = source.path.with_name(f"{source.path.stem}.{lang}{source.path.suffix}")
+    for sf in (source, tr):
+        if sf is not None and sf.broken:
+            report.error(po, 0, f"{sf.path.name}'s front matter cannot be read (reported by check)",
+                         "fix it first: python build.py check")
+            return None
     p = pair(source, tr, kind)
     found, unplaced = _match(p, cat)
     for e in unplaced:
@@ -134,7 +139,9 @@ def import_file(root: Path, kind: str, loc: Localized, lang: str, cat: polib.POF
         for message, hint in _problems(p.src[i], e) if e.msgstr else ():
             report.error(po, e.linenum, f"{message} (msgctxt '{e.msgctxt}')", hint)
             bad = True
-    given = {i: e for i, e in found.items() if e.msgstr}
+    given = {i: e for i, e in found.items() if e.msgstr.strip()}
+    for i, e in given.items():  # a tool's line breaks and edge spaces are not the block's
+        e.msgstr = e.msgstr.strip() if p.src[i].kind == "meta" else norm(e.msgstr.strip())
     if bad or not given and tr is None:
         return None
     if p.mode == "file":
