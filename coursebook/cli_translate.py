@@ -16,7 +16,7 @@ from .load import load_project
 from .po import export, history
 from .po_import import import_all
 from .scaffold import in_repository, write_source
-from .status import FileStatus, block_status, coverage, kind_of, translation_status
+from .status import FileStatus, block_status, coverage, kind_of, languages, translation_status
 from .validate import validate_files
 
 COMMANDS = ("export-po", "import-po")
@@ -83,10 +83,14 @@ def run(args: argparse.Namespace, options: Options) -> int:
         print_diagnostics(report.items)
         return 1
     if args.command == "export-po":
+        terms = glossary.load_glossary(options.root, report, languages(sources))
+        if report.errors:  # the glossary's own
+            print_diagnostics(report.items)
+            return 1
         folder = _folder(options.root, args.out)
         written = export(sources, args.code, folder, args.format)
-        terms = glossary.load_glossary(options.root, report, [args.code])
         src = sources.course.data.language if sources.course and sources.course.data else "en"
+        terms = [t for t in terms if args.code in t.targets]
         if terms:
             for ext, text in (("csv", glossary.to_csv(terms, args.code, src)),
                               ("tbx", glossary.to_tbx(terms, args.code, src))):

@@ -226,3 +226,19 @@ def test_xliff_round_trip_with_review_state_and_errors_at_the_unit(course: Path,
     capsys.readouterr()
     assert run(course, "status", "--json", "--lang", "es") == 0
     assert json.loads(capsys.readouterr().out)["languages"]["es"]["blocks"]["stale"] == 0
+
+
+def test_import_never_writes_through_a_link_out_of_the_repository(course: Path, tmp_path: Path, capsys) -> None:
+    assert run(course, "export-po", "es") == 0
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\ntitle: Fuera\n---\n1. Nada.\n", encoding="utf-8")
+    tr = course / "modules/06-ncpc-roles/activities/ncpc-roles.es.md"
+    tr.unlink()
+    tr.symlink_to(outside)
+    po = _po(course, "es", "modules/06-ncpc-roles/activities/ncpc-roles.md")
+    po[0].msgstr = "Otra cosa"
+    po.save()
+    capsys.readouterr()
+    assert run(course, "import-po", "es") == 1
+    assert "ncpc-roles.es.md" in capsys.readouterr().err
+    assert outside.read_text(encoding="utf-8") == "---\ntitle: Fuera\n---\n1. Nada.\n"
