@@ -136,7 +136,10 @@ def import_file(root: Path, kind: str, loc: Localized, lang: str, cat: polib.POF
                        "it was not imported", "translate the new source text (export-po again)")
     bad = False
     for i, e in found.items():
-        for message, hint in _problems(p.src[i], e) if e.msgstr else ():
+        j = p.pairs[i]
+        if not e.msgstr or j is not None and p.record[j] != "-" and norm(e.msgstr.strip()) == p.tr[j].norm:
+            continue  # what the translation already says: `check`'s to judge, not a change
+        for message, hint in _problems(p.src[i], e):
             report.error(po, e.linenum, f"{message} (msgctxt '{e.msgctxt}')", hint)
             bad = True
     given = {i: e for i, e in found.items() if e.msgstr.strip()}
@@ -157,15 +160,19 @@ def import_file(root: Path, kind: str, loc: Localized, lang: str, cat: polib.POF
         old = p.record[j] if j is not None else "-"
         tok.append(old if e is None or "fuzzy" in e.flags else block_hash(e.msgid))
     # the body: the translation's own skeleton when it matches, else the source's
-    body_src = [i for i, s in enumerate(p.src) if s.kind != "meta"]
     deck = kind == "deck"
+    nmt = sum(1 for s in p.tr if s.kind == "meta")
+    back = {j: i for i, j in enumerate(p.pairs) if j is not None}
+    order: list[int | None]  # the source block of each block of the body written
     if tr is not None and p.one_to_one:
-        doc, order = cut(tr.body, deck), body_src
+        doc = cut(tr.body, deck)
+        order = [back.get(nmt + k) for k in range(len(doc.segments))]
     else:
-        doc, order = cut(source.body, deck), body_src
+        doc = cut(source.body, deck)
+        order = [i for i, s in enumerate(p.src) if s.kind != "meta"]
     new: dict[int, str] = {}
     for k, i in enumerate(order):
-        j = p.pairs[i]
+        j = p.pairs[i] if i is not None else None
         if i in given:
             new[k] = given[i].msgstr
         elif j is not None and not p.one_to_one:
@@ -177,7 +184,7 @@ def import_file(root: Path, kind: str, loc: Localized, lang: str, cat: polib.POF
         k = next((k for k, (a, b) in enumerate(zip(again.segments, doc.segments, strict=False))
                   if a.norm != new.get(k, b.norm) or a.shape != b.shape),
                  min(len(doc.segments) - 1, len(again.segments)))
-        e = given.get(order[k]) if 0 <= k < len(order) else None
+        e = given.get(order[k]) if 0 <= k < len(order) and order[k] is not None else None  # type: ignore[arg-type]
         report.error(po, e.linenum if e else 0, "the translation changes the Markdown structure"
                      + (f" (msgctxt '{e.msgctxt}')" if e else ""),
                      "a line starting with '-', '#', '1.', '>' or '|' starts a new block; reword it")
@@ -194,7 +201,8 @@ def import_file(root: Path, kind: str, loc: Localized, lang: str, cat: polib.POF
     new_segs = meta_segments(meta, {}, META_FIELDS[kind]) + again.segments
     src_of = {key_text(s.key): i for i, s in enumerate(p.src) if s.kind == "meta"}
     record = [tok[src_of[key_text(s.key)]] if s.kind == "meta" and key_text(s.key) in src_of else "?"
-              for s in new_segs if s.kind == "meta"] + [tok[order[k]] for k in range(len(again.segments))]
+              for s in new_segs if s.kind == "meta"] + \
+        [tok[i] if (i := order[k]) is not None else p.record[nmt + k] for k in range(len(again.segments))]
     old_text, bom, newline = read_source(target) if tr is not None else ("", "", "\n")
     if tr is not None and not changed_meta:
         head = "\n".join(old_text.split("\n")[: tr.body_line - 1])

@@ -24,6 +24,8 @@ HEADING = re.compile(r"^(#{1,6}[ \t]+)(.*?)((?:[ \t]+#+)?(?:[ \t]*\{[^}]*\})?[ \
 ADMONITION = re.compile(r'^((?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*[ \t]*)(?:"(.*)")?([ \t]*)$')
 TAB = re.compile(r'^(===\+?!?[ \t]+)"(.*)"([ \t]*)$')
 LIST = re.compile(r"^([-*+]|\d{1,9}[.)])([ \t]+)(\S.*)$")
+DEFINITION = re.compile(r"^(:)([ \t]+)(\S.*)$")  # a definition list's definition
+FOOTNOTE = re.compile(r"^(\[\^[^\]\n]+\]:)([ \t]+)(\S.*)$")  # [^label]: the note
 HTML_LINE = re.compile(r"^(?:<[/!]?[A-Za-z][^<>]*>[ \t]*)+$")
 REFDEF = re.compile(r"^\[[^\]^\n]+\]:[ \t]*\S+")
 RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,}|Note:|\|\|\|)$")
@@ -79,6 +81,7 @@ def opens_block(rest: str) -> bool:
     s = rest.strip()
     return bool(not s or FENCE.match(rest) or HEADING.match(rest) or ADMONITION.match(rest)
                 or TAB.match(rest) or LIST.match(rest) or HTML_LINE.match(rest)
+                or DEFINITION.match(rest) or FOOTNOTE.match(rest)
                 or s.startswith("$$") or s.startswith("<!--") or RULE.match(s)
                 or TABLE_SEP.match(s) and "-" in s and ("|" in s or s.startswith("-")))
 
@@ -143,6 +146,7 @@ class Doc:
 
     parts: list[str | Segment]
     shapes: list[str]
+    slots: list[int | None] = field(default_factory=list)  # per shape: its segment's index, if any
 
     @property
     def segments(self) -> list[Segment]:
@@ -167,6 +171,8 @@ class _Cutter:
         self.deck = deck
         self.parts: list[str | Segment] = []
         self.shapes: list[str] = []
+        self.slots: list[int | None] = []  # the segment each shape is, if it is one
+        self.count = 0  # segments so far
         self.slide, self.notes = 2, False
 
     def skel(self, text: str) -> None:
@@ -183,14 +189,19 @@ class _Cutter:
             return ""
         return f"slide {self.slide}" + (", speaker notes" if self.notes else "")
 
+    def shape(self, shape: str, slot: int | None = None) -> None:
+        self.shapes.append(shape)
+        self.slots.append(slot)
+
     def seg(self, kind: str, shape: str, text: str, line: int, prefixes: list[str] | None = None) -> None:
         stripped = text.rstrip()
         if not stripped.strip() or not translatable(stripped):
             self.skel(text)
-            self.shapes.append("fixed")
+            self.shape("fixed")
             return
         self.parts.append(Segment(kind, shape, stripped, line + 1, prefixes or [], self.where()))
-        self.shapes.append(shape)
+        self.shape(shape, self.count)
+        self.count += 1
         if len(stripped) < len(text):
             self.skel(text[len(stripped):])
 
@@ -201,13 +212,13 @@ class _Cutter:
             s = rest.strip()
             fence = FENCE.match(rest)
             if fence:
-                self.shapes.append("fence")
+                self.shape("fence")
                 j = i + 1
                 while j < n and not LEAD.match(lines[j])[2].startswith(fence[1]):  # type: ignore[index]
                     j += 1
                 i = self._skel_lines(i, min(j, n - 1))
             elif s.startswith("$$"):
-                self.shapes.append("$$")
+                self.shape("$$")
                 j = i
                 if not (len(s) > 2 and s.endswith("$$")):
                     j = i + 1
@@ -218,12 +229,12 @@ class _Cutter:
                 j = i
                 while j < n - 1 and "-->" not in lines[j]:
                     j += 1
-                self.shapes.append("comment")
+                self.shape("comment")
                 i = self._skel_lines(i, j)
             elif not s or HTML_LINE.match(s) or REFDEF.match(s):
                 i = self._skel_lines(i, i)
             elif RULE.match(s):
-                self.shapes.append(s)
+                self.shape(s)
                 if self.deck and s == "---":
                     self.slide, self.notes = self.slide + 1, False
                 elif self.deck and s == "Note:":
@@ -238,7 +249,7 @@ class _Cutter:
                     self.seg("tab" if tab else "title", "tab" if tab else f"adm:{kind}", m[2], i)
                     self.skel('"')
                 else:
-                    self.shapes.append(f"adm:{kind}")
+                    self.shape(f"adm:{kind}")
                 self.skel(m[3] + self.nl(i))
                 i += 1
             elif m := HEADING.match(rest):
@@ -251,10 +262,13 @@ class _Cutter:
             elif m := LIST.match(rest):
                 self.skel(pre + m[1] + m[2])
                 i = self._paragraph(i, m[3], "item", "ol" if m[1][0].isdigit() else "ul")
+            elif (m := DEFINITION.match(rest)) or (m := FOOTNOTE.match(rest)):
+                self.skel(pre + m[1] + m[2])  # the marker, and a footnote's label, are not text
+                i = self._paragraph(i, m[3], "paragraph", "dd" if m[1] == ":" else "fn")
             else:
                 self.skel(pre)
                 i = self._paragraph(i, rest, "paragraph", "p")
-        return Doc(self.parts, self.shapes)
+        return Doc(self.parts, self.shapes, self.slots)
 
     def _skel_lines(self, i: int, j: int) -> int:
         for k in range(i, j + 1):
@@ -293,7 +307,7 @@ class _Cutter:
                     self.skel(piece[len(piece.rstrip()):])
             self.skel(self.nl(j))
             j += 1
-        self.shapes.append("table")
+        self.shape("table")
         return j
 
 

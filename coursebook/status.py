@@ -19,7 +19,7 @@ from pathlib import Path
 from .load import Localized, SourceFile, Sources, split_lang
 from .model import source_hash
 from .scaffold import in_repository, read_source, write_source
-from .segments import META_FIELDS, Segment, cut, meta_segments
+from .segments import META_FIELDS, Doc, Segment, cut, meta_segments
 
 
 @dataclass(frozen=True)
@@ -96,13 +96,18 @@ class Pairing:
         return "current" if self.record[j] == self.src[i].hash else "stale"
 
 
+def _parts(sf: SourceFile, kind: str) -> tuple[list[Segment], Doc]:
+    meta = meta_segments(sf.meta, sf.lines, META_FIELDS[kind])
+    doc = cut(sf.body, deck=kind == "deck")
+    for s in doc.segments:
+        s.line += sf.body_line - 1
+    return meta, doc
+
+
 def file_segments(sf: SourceFile, kind: str) -> list[Segment]:
     """Front-matter strings (lines of the file), then body blocks (lines of the file)."""
-    meta = meta_segments(sf.meta, sf.lines, META_FIELDS[kind])
-    body = cut(sf.body, deck=kind == "deck").segments
-    for s in body:
-        s.line += sf.body_line - 1
-    return meta + body
+    meta, doc = _parts(sf, kind)
+    return meta + doc.segments
 
 
 def read_record(sf: SourceFile) -> list[str] | None:
@@ -113,10 +118,12 @@ def read_record(sf: SourceFile) -> list[str] | None:
 def pair(source: SourceFile, tr: SourceFile | None, kind: str) -> Pairing:
     """Pair a translation's blocks with its source's: front matter by key, the body one to
     one when both have the same structure, else by the hashes the translation recorded."""
-    src = file_segments(source, kind)
+    ms, ds = _parts(source, kind)
+    src = ms + ds.segments
     if tr is None:
         return Pairing(src, [], [None] * len(src), [], "none")
-    trs = file_segments(tr, kind)
+    mt, dt = _parts(tr, kind)
+    trs = mt + dt.segments
     pairs: list[int | None] = [None] * len(src)
     by_key = {s.key: j for j, s in enumerate(trs) if s.kind == "meta"}
     for i, s in enumerate(src):
@@ -127,12 +134,12 @@ def pair(source: SourceFile, tr: SourceFile | None, kind: str) -> Pairing:
     record = read_record(tr)
     if record is not None and len(record) != len(trs):
         record = None  # edited by hand: not to be trusted
-    one = [src[i].shape for i in sb] == [trs[j].shape for j in tb] and \
-        cut(source.body, kind == "deck").shapes == cut(tr.body, kind == "deck").shapes
+    one = ds.shapes == dt.shapes  # the same structure (a title given to an untitled box too)
     mode = "blocks"
     if one:
-        for i, j in zip(sb, tb, strict=True):
-            pairs[i] = j
+        for a, b in zip(ds.slots, dt.slots, strict=True):
+            if a is not None and b is not None:
+                pairs[len(ms) + a] = len(mt) + b
     elif record is not None:
         ops = difflib.SequenceMatcher(None, [record[j] for j in tb], [src[i].hash for i in sb], autojunk=False)
         for op, a1, a2, b1, b2 in ops.get_opcodes():

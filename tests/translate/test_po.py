@@ -242,3 +242,26 @@ def test_import_never_writes_through_a_link_out_of_the_repository(course: Path, 
     assert run(course, "import-po", "es") == 1
     assert "ncpc-roles.es.md" in capsys.readouterr().err
     assert outside.read_text(encoding="utf-8") == "---\ntitle: Fuera\n---\n1. Nada.\n"
+
+
+def test_kitchen_sink_round_trip_keeps_its_own_markdown(tmp_path: Path) -> None:
+    """Tabs, nested admonitions, solutions, tables, definition lists, footnotes, maths,
+    code: exported and imported unchanged, then one definition and one box edited."""
+    import shutil
+
+    from .conftest import ROOT
+
+    root = tmp_path / "kitchen"
+    shutil.copytree(ROOT / "tests/fixtures/kitchen", root)
+    tr = root / "modules/01-flows/module.es.md"
+    before = tr.read_text(encoding="utf-8")
+    assert run(root, "export-po", "es") == 0 and run(root, "import-po", "es") == 0
+    assert tr.read_text(encoding="utf-8") == before
+    po = _po(root, "es", "modules/01-flows/module.md")
+    for e in po:
+        e.msgstr = e.msgstr.replace("Una cuenta de todo", "Un recuento de todo").replace("Nunca estime", "Jamás estime")
+    po.save()
+    assert run(root, "import-po", "es") == 0
+    after = tr.read_text(encoding="utf-8")
+    assert after == before.replace("Una cuenta de todo", "Un recuento de todo").replace("Nunca estime", "Jamás estime")
+    assert '!!! warning "Atención"\n    Jamás estime' in after  # the title the translation gave the box stays
