@@ -13,7 +13,7 @@ from . import glossary
 from .build import Options
 from .diagnostics import Report
 from .load import load_project
-from .po import export, history
+from .po import export, history, known, po_path
 from .po_import import import_all
 from .scaffold import in_repository, write_source
 from .status import FileStatus, block_status, coverage, kind_of, languages, translation_status
@@ -179,7 +179,8 @@ def _diff(sources, options: Options, lang: str, name: str) -> int:
         print_diagnostics(options.report.items)
         return 1
     f = found[0]
-    old = history(root, f.source, kind_of(root / f.source, root)) if f.stale else {}
+    old = {**history(root, f.source, kind_of(root / f.source, root)),  # the source's git history,
+           **known(po_path(root / "translations", lang, f.source))} if f.stale else {}  # the last export
     if f.mode == "file":
         print(f"{f.translation}: its blocks differ from the source's; only the file-level state is known: {f.state}")
     elif not f.stale:

@@ -66,7 +66,7 @@ def history(root: Path, rel: str, kind: str, limit: int = 50) -> dict[str, str]:
     return out
 
 
-def _known(path: Path) -> dict[str, str]:
+def known(path: Path) -> dict[str, str]:
     """Block hash → text from a PO file exported earlier (its msgids and previous msgids)."""
     out: dict[str, str] = {}
     if path.is_file() and path.suffix == ".po":
@@ -122,7 +122,7 @@ def export(sources: Sources, lang: str, folder: Path, fmt: str = "po") -> list[P
         p = pair(loc.source, loc.translations.get(lang), kind)
         target = po_path(folder, lang, rel, fmt)
         stale = p.mode == "blocks" and any(p.state(i) == "stale" for i in range(len(p.src)))
-        old = {**history(sources.root, rel, kind), **_known(po_path(folder, lang, rel))} if stale else {}
+        old = {**history(sources.root, rel, kind), **known(po_path(folder, lang, rel))} if stale else {}
         po = polib.POFile(wrapwidth=78)
         _header(po, sources, lang, loc, p)
         po.extend(entries(p, rel, old))
