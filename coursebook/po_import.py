@@ -157,7 +157,7 @@ def import_file(root: Path, kind: str, loc: Localized, lang: str, cat: polib.POF
     tok: list[str] = []
     for i in range(len(p.src)):
         j, e = p.pairs[i], given.get(i)
-        old = p.record[j] if j is not None else "-"
+        old = p.record[j] if j is not None else "-" if e is None else "?"  # "?": fuzzy, stays stale
         tok.append(old if e is None or "fuzzy" in e.flags else block_hash(e.msgid))
     # the body: the translation's own skeleton when it matches, else the source's
     deck = kind == "deck"
