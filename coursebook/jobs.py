@@ -5,6 +5,11 @@ re-renders only what that module feeds.
 A job names a module-level function and its arguments (picklable), the file it writes, and
 the files it reads besides its arguments (stylesheets, fonts, images). Its cache key hashes
 all of them, so any change to the text, the theme or the engine makes it run again.
+
+A job may need other jobs' results (`after`): e.g. the workbook is assembled from chapters
+rendered as jobs of their own. It starts once they are done, is called with their cached
+files (`func(*args, inputs=paths, out=path)`), and its key hashes theirs, so it runs again
+exactly when one of them changed.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ class Job:
     out: Path
     deps: tuple[Path, ...] = field(default=())
     cost: int = 0  # a rough size of the work (e.g. the HTML's length): the costliest jobs start first
+    after: tuple[Job, ...] = field(default=())  # jobs whose results this one reads (`inputs=`)
 
     def key(self) -> str:
         h = hashlib.sha256()
@@ -39,6 +45,8 @@ class Job:
         for dep in sorted(set(self.deps)):
             h.update(str(dep).encode())
             h.update(dep.read_bytes() if dep.is_file() else b"-")
+        for job in self.after:  # their results are a function of their keys (reproducible builds)
+            h.update(job.key().encode())
         return h.hexdigest()[:32] + self.out.suffix
 
 
@@ -78,8 +86,20 @@ def _version(name: str) -> str:
 def _run(job: Job, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # two builds may share the cache
-    job.func(*job.args, out=tmp)
+    if job.after:
+        job.func(*job.args, inputs=tuple(target.parent / j.key() for j in job.after), out=tmp)
+    else:
+        job.func(*job.args, out=tmp)
     tmp.replace(target)
+
+
+def cached(job: Job, cache: Path) -> Path:
+    """The job's result in the cache folder, rendered here and now if it is not there yet: for
+    a job that needs another's result to know its own input (the workbook's contents page)."""
+    target = cache / job.key()
+    if not target.exists():
+        _run(job, target)
+    return target
 
 
 class Runner:
@@ -95,16 +115,24 @@ class Runner:
         self.pool: ProcessPoolExecutor | None = None
         self.keyed: list[tuple[Job, Path]] = []
         self.started: dict[Path, Callable[[], object]] = {}  # cache file → what finishes it
+        self.waiting: dict[Path, Job] = {}  # jobs started once the jobs they need (`after`) are done
 
     def submit(self, jobs: list[Job]) -> None:
-        """Start the jobs whose result is not cached yet, the costliest first."""
+        """Start the jobs whose result is not cached yet, the costliest first; a job that needs
+        others' results waits for them (`wait()` starts it)."""
         cache = self.ctx.build_dir / "cache"
         keyed = [(job, cache / job.key()) for job in jobs]
         self.keyed += keyed
         todo: dict[Path, Job] = {}
         for job, target in keyed:
-            if not target.exists() and target not in self.started:
-                todo.setdefault(target, job)  # the same input twice is rendered once
+            if not target.exists() and target not in self.started and target not in self.waiting:
+                if job.after:
+                    self.waiting[target] = job
+                else:
+                    todo.setdefault(target, job)  # the same input twice is rendered once
+        self._start(todo)
+
+    def _start(self, todo: dict[Path, Job]) -> None:
         for target, job in sorted(todo.items(), key=lambda item: -item[1].cost):  # longest first
             if self.parallel:
                 self.pool = self.pool or ProcessPoolExecutor(max_workers=self.workers)
@@ -121,15 +149,29 @@ class Runner:
             self.pool = None
 
     def wait(self) -> int:
-        """Finish every job, copy each result to its `out`; returns how many jobs actually ran."""
+        """Finish every job, copy each result to its `out`; returns how many jobs actually ran.
+        Jobs that need others' results start when those are all done (one round per level)."""
+        finished: set[Path] = set()
         with self:
-            for target, finish in self.ctx.progress(list(self.started.items()), self.what):
-                try:
-                    finish()
-                except Exception as exc:  # name the document; the caller reports it, keeps site/
-                    job = next(job for job, t in self.keyed if t == target)
-                    raise RenderError(self._document(job.out), str(exc),
-                                      getattr(exc, "resource", "")) from exc
+            while True:
+                todo = [(t, f) for t, f in self.started.items() if t not in finished]
+                for target, finish in self.ctx.progress(todo, self.what):
+                    try:
+                        finish()
+                    except Exception as exc:  # name the document; the caller reports it, keeps site/
+                        job = next(job for job, t in self.keyed if t == target)
+                        raise RenderError(self._document(job.out), str(exc),
+                                          getattr(exc, "resource", "")) from exc
+                    finished.add(target)
+                if not self.waiting:
+                    break
+                ready = {t: job for t, job in self.waiting.items()
+                         if all((t.parent / j.key()).exists() for j in job.after)}
+                if not ready:  # a programming error: a job needs one that was never submitted
+                    raise RuntimeError(f"jobs wait for results never submitted: {list(self.waiting)}")
+                for target in ready:
+                    del self.waiting[target]
+                self._start(ready)
         for job, target in self.keyed:
             job.out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(target, job.out)

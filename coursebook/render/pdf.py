@@ -1,6 +1,7 @@
 """Render stage: printable PDFs. Jinja2 templates in `theme/pdf/` turn the model into HTML
 (the same Markdown pipeline as the site), then WeasyPrint jobs write, per language:
-a handout per module, the participant workbook and the trainer's guide."""
+a handout per module, the participant workbook and the trainer's guide. The workbook and the
+guide are rendered chapter by chapter (cached apart) and assembled (`pdf_assemble.py`)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from ..model import Activity, Course, Module, Text
 from ..refs import Ref, replace_refs
 from ..sanitize import esc, esc_markdown
 from .assets import decorative_backgrounds, figure_label, figure_modules, label_figures, pdf_markdown
+from .pdf_assemble import STAMP_PAGES, assemble, chapter_links
 from .pdf_write import build_date, write_pdf
 from .print_tabs import print_tabs
 from .site_pages import _step_clock, duration
@@ -100,6 +102,7 @@ def _text(p: Printer, text: Text, body: str, context: str = "") -> dict:
 EMBED_MARK = "CBEMBED{}CBEMBED"  # stands for an embedded activity while the text is converted
 EMBED_HTML = re.compile(r"<p>CBEMBED(\d+)CBEMBED</p>")
 ANSWER_MARK = re.compile(r"@@answer:([\w-]+)@@")
+CUT = "\n<!--coursebook:chapter-->\n"  # between the chapters of a workbook while answers are numbered
 
 
 def _activity_view(p: Printer, a: Activity) -> dict:
@@ -200,7 +203,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     c = course.config
     base = {"course": c, "lang": course.lang, "dir": direction(course.lang),
-            "t": t, "date": build_date(), "paper": c.paper, "page_of": _page_of(t),
+            "t": t, "date": build_date(), "paper": c.paper, "page_of": _page_of(t), "chapter": None,
             "source_name": Strings(ctx.root, c.language, c.language)("language_name"),
             "source_dir": direction(c.language),
             "footer": " · ".join([t("licence", licence=c.licence), t("version", version=c.version)])}
@@ -208,12 +211,33 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     allowed = tuple(str(x) for x in (ctx.root, *ctx.theme_dirs, ctx.build_dir))
     jobs = []
     shared = {"pages": course_pages(course), "figures": figure_modules(course)}  # once per edition
+    ids = {m.id for m in course.modules}
 
     def job(template: str, target: str, title: str, **values: object) -> None:
         html = for_print(env.get_template(template).render(**base, title=title, **values))  # maths, code
-        html = _number_answers(html, {m.id for m in course.modules})
+        html = _number_answers(html, ids)
         jobs.append(Job(write_pdf, (html, docs.as_uri() + "/", css, allowed), docs / target,
                         deps=(*map(Path, css), *_images(html)), cost=len(html)))
+
+    def book(template: str, target: str, title: str, chapters: list[str], **values: object) -> None:
+        """A job per chapter (`chapter` in the template) and one that assembles them: editing a
+        module re-renders its chapter, then the (cheap) assembly."""
+        def page(chapter: str) -> str:
+            return for_print(env.get_template(template).render(**{**base, "chapter": chapter}, title=title,
+                                                               part="chapter", last_chapter=chapter == chapters[-1],
+                                                               **values))
+        # answers numbered across the whole (VI.1 … in reading order), then cut into chapters
+        front, *parts = _number_answers(CUT.join(map(page, ["front", *chapters])), ids).split(CUT)
+        after = tuple(Job(write_pdf, (chapter_links(html), docs.as_uri() + "/", css, allowed),
+                          docs.parent / "chapters" / f"{Path(target).stem}-{name}.pdf",
+                          deps=(*map(Path, css), *_images(html)), cost=len(html))
+                      for name, html in zip(chapters, parts, strict=True))
+        stamp = env.get_template("stamp.html").render(**base, title=title, part="stamp")
+        assert STAMP_PAGES in stamp
+        jobs.extend(after)
+        jobs.append(Job(assemble, (chapter_links(front), stamp, docs.as_uri() + "/", css, allowed,
+                                   str(ctx.build_dir / "cache")), docs / target,
+                        deps=(*map(Path, css), *_images(front)), cost=0, after=after))
 
     for m in course.modules:
         anchors = {f"activity-{a.slug}" for a in m.activities}
@@ -235,15 +259,20 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
         wp.group(f"reading-{r.slug}")
         readings.append({"slug": r.slug, "title": r.title, "region": r.meta.region,
                          "text": _text(wp, r, r.body, r.title)})
-    job("workbook.html", layout.workbook(course), t("workbook"), pages=pages, readings=readings,
-        modules=modules, answers=_answers(wp))
+    answers = _answers(wp)
+    book("workbook.html", layout.workbook(course), t("workbook"),
+         [*(f"page-{p['slug']}" for p in pages), *(f"module-{m['id']}" for m in modules),
+          *(["readings"] if readings else []), *(["answers"] if answers else [])],
+         pages=pages, readings=readings, modules=modules, answers=answers)
     gp = Printer(course, ctx, all_anchors - {f"reading-{r.slug}" for r in course.readings}
                  - {f"page-{p.slug}" for p in course.pages}, trainer=True, **shared)
     others = [{"title": x.title, "blocks": [gp.html(b, x.path) for b in trainer_blocks(x.body)]}
               for x in (*course.pages, *course.readings)]  # their trainer blocks: only here
-    job("guide.html", layout.trainers_guide(course), t("trainers_guide"), agenda=_agenda_view(course, t),
-        modules=[module_view(gp, m, trainer=True) for m in course.modules], checklist=_checklist(course, t),
-        others=[x for x in others if x["blocks"]])
+    others = [x for x in others if x["blocks"]]
+    book("guide.html", layout.trainers_guide(course), t("trainers_guide"),
+         ["agenda", *(f"module-{m.id}" for m in course.modules), *(["others"] if others else []), "checklist"],
+         agenda=_agenda_view(course, t), modules=[module_view(gp, m, trainer=True) for m in course.modules],
+         checklist=_checklist(course, t), others=others)
     return jobs
 
 

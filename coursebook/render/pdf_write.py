@@ -61,21 +61,24 @@ def build_date() -> str:
 
 
 @contextmanager
-def confined(base_url: str, stylesheets: tuple[str, ...],
-             allowed: tuple[str, ...]) -> Iterator[Callable[[str], object]]:
+def confined(base_url: str, stylesheets: tuple[str, ...], allowed: tuple[str, ...],
+             options: dict | None = None) -> Iterator[Callable[[str], object]]:
     """A function that lays HTML out with the stylesheets into a WeasyPrint document, reading
     files below the allowed folders only; a refused resource raises `RefusedResource`."""
     fetcher = ConfinedFetcher(allowed)
+    options = PDF_OPTIONS if options is None else options
     try:
         css = [CSS(filename=s, url_fetcher=fetcher) for s in stylesheets]
         yield lambda html: HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            stylesheets=css, **PDF_OPTIONS)
+            stylesheets=css, **options)
     except FatalURLFetchingError as exc:
         raise fetcher.refused or RefusedResource(str(exc)) from None
 
 
 def write_pdf(html: str, base_url: str, stylesheets: tuple[str, ...], allowed: tuple[str, ...],
-              *, out: Path) -> None:
-    """Render `html` to the PDF `out` (tagged PDF/UA, fonts subset and embedded)."""
-    with confined(base_url, stylesheets, allowed) as render:
-        render(html).write_pdf(out, **PDF_OPTIONS)
+              tagged: bool = True, *, out: Path) -> None:
+    """Render `html` to the PDF `out` (tagged PDF/UA, fonts subset and embedded). Untagged:
+    the page numbers stamped on an assembled workbook (`pdf_assemble`), marked as artifacts there."""
+    options = PDF_OPTIONS if tagged else {k: v for k, v in PDF_OPTIONS.items() if k != "pdf_variant"}
+    with confined(base_url, stylesheets, allowed, options) as render:
+        render(html).write_pdf(out, **options)
