@@ -17,6 +17,7 @@ from .jobs import Runner
 from .load import load_project
 from .model import Course, make_course
 from .render import pdf, site, slides, workshop_pdf, workshop_site
+from .render.incremental import Built
 from .status import coverage, translation_status
 from .validate import check_course, validate_files
 from .validate_paths import check_logo, check_symlinks
@@ -31,7 +32,7 @@ class Rendered:
     """What a build rendered, rather than took from its cache: to test and to measure rebuilds."""
 
     documents: list[str]  # PDFs and decks, as published (`es/handouts/01-basics.pdf`)
-    sites: dict[str, str]  # per language: "cached", "dirty" (the changed pages) or "full"
+    sites: dict[str, Built]  # per language: "cached", "dirty" (and which pages) or "full"
 
 
 @dataclass

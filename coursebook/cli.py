@@ -101,10 +101,15 @@ def parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(c)
     sv = sub.add_parser("serve", help="live preview on 127.0.0.1 that rebuilds on every change",
-                        epilog="example:\n  python build.py serve --port 8000 --only site",
+                        description="After an edit, the edited edition's pages are rebuilt first (about a "
+                        "second); the handouts, decks and other editions follow in the background.",
+                        epilog="examples:\n  python build.py serve\n  python build.py serve --lang es   "
+                        "preview and build the Spanish edition only\n  python build.py serve --all     "
+                        "preview every edition at once (slower)",
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(sv)
     sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    sv.add_argument("--all", action="store_true", dest="every", help="rebuild every edition's pages at once")
     sv.add_argument("--only", help=f"comma-separated outputs to build: {','.join(OUTPUTS)}")
     st = sub.add_parser("status", help="translation status: missing, stale or current, per language",
                         epilog="example:\n  python build.py status --lang es",
@@ -184,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         except OutputError as exc:
             print(f"coursebook: {exc}", file=sys.stderr)
             return 2
-        return serve(options, port=args.port)
+        return serve(options, port=args.port, every=args.every)
     if args.command == "status":
         return cli_translate.status(options, args)
     if args.command in cli_translate.COMMANDS:

@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import engines
@@ -84,19 +85,25 @@ def _write_index(site: Path, index: dict) -> None:
         js.write_text(raw[: raw.index("{")] + text + raw[raw.rindex("}") + 1:], encoding="utf-8")
 
 
+@dataclass
+class Built:
+    path: Path  # the output folder
+    mode: str  # "cached" (nothing changed), "dirty" (only `pages` rendered) or "full"
+    pages: list[str] = field(default_factory=list)  # the HTML pages a dirty build rendered
+
+
 def build(engine: str, work: Path, name: str, overrides: dict | None = None,
           post: Callable[[Path, set[str] | None], None] | None = None,
-          extra: tuple[Path, ...] = (), always: tuple[str, ...] = ()) -> tuple[Path, str]:
+          extra: tuple[Path, ...] = (), always: tuple[str, ...] = ()) -> Built:
     """Build `work/docs` (config `work/mkdocs.yml` + `overrides`) into `work/<name>-out`.
     `post(site, rebuilt)` finishes a new output before it is kept (rebuilt: the changed pages,
     None after a full build); `always`: pages rendered again each time, because `post` writes
-    into them what is known only after the build (a zip's size). Returns the output folder
-    and what was done: "cached", "dirty" or "full"."""
+    into them what is known only after the build (a zip's size)."""
     out, nxt, state = work / f"{name}-out", work / f"{name}-next", work / f"{name}-state.json"
     now = fingerprint(work, engine, extra, overrides)
     last = json.loads(state.read_text(encoding="utf-8")) if state.is_file() and out.is_dir() else None
     if last == now:
-        return out, "cached"
+        return Built(out, "cached")
     shutil.rmtree(nxt, ignore_errors=True)
     state.unlink(missing_ok=True)  # a build stopped half-way must not look finished
     docs = work / "docs"
@@ -125,7 +132,7 @@ def build(engine: str, work: Path, name: str, overrides: dict | None = None,
     shutil.rmtree(out, ignore_errors=True)
     nxt.rename(out)
     state.write_text(json.dumps(now), encoding="utf-8")
-    return out, mode
+    return Built(out, mode, sorted(rebuilt) if rebuilt is not None else [])
 
 
 def publish(src: Path, dst: Path) -> None:

@@ -120,10 +120,9 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
         config["theme"]["logo"] = f"assets/{Path(logo).name}"
         config["theme"]["favicon"] = f"assets/{Path(logo).name}"
     if len(langs) > 1:
+        # each edition's coverage is on the downloads page, not here: in the config, a changed
+        # translation status would make every page of every edition render again
         names = {x: ctx.strings(_with_lang(course, x))("language_name") for x in langs}
-        for x, share in course.coverage.items():
-            if share < 100:
-                names[x] += f" ({share:.0f}%)"  # how much of that edition is translated
         config["extra"]["alternate"] = [{"name": e(names[x]), "link": f"../{x}/index.html", "lang": x}
                                         for x in langs]
     if direction(course.lang) == "rtl":
@@ -143,10 +142,9 @@ def _with_lang(course: Course, lang: str) -> Course:
     return other
 
 
-def build(courses: list[Course], ctx: Context, out: Path) -> dict[str, str]:
+def build(courses: list[Course], ctx: Context, out: Path) -> dict[str, incremental.Built]:
     """Run the site engine on every language's site source (only where it changed, see
-    `incremental.py`) and zip each edition for offline use; returns what was done per
-    language: "cached", "dirty" or "full"."""
+    `incremental.py`) and zip each edition for offline use; returns what was done per language."""
     level = logging.WARNING if ctx.verbosity < 2 else logging.INFO
     logging.getLogger("mkdocs").setLevel(level)
     with warnings.catch_warnings():
@@ -159,8 +157,14 @@ def build(courses: list[Course], ctx: Context, out: Path) -> dict[str, str]:
             pass
     done = {}
     for course in ctx.progress(courses, "site"):
-        built, done[course.lang] = build_edition(course, ctx, ctx.build_dir / course.lang)
-        incremental.publish(built, out / course.lang)
+        done[course.lang] = build_edition(course, ctx, ctx.build_dir / course.lang)
+        incremental.publish(done[course.lang].path, out / course.lang)
+    write_index(courses, out)
+    return done
+
+
+def write_index(courses: list[Course], out: Path) -> None:
+    """The site's root page: straight on to the source edition (or the first one built)."""
     source = courses[0].config.language
     first = source if any(c.lang == source for c in courses) else courses[0].lang
     target = f"{first}/index.html"
@@ -170,12 +174,11 @@ def build(courses: list[Course], ctx: Context, out: Path) -> dict[str, str]:
         f'<meta http-equiv="refresh" content="0; url={target}"><title>{e(courses[0].config.title)}</title>'
         f'</head><body><p><a href="{target}">{e(courses[0].config.title)}</a></p></body></html>\n',
         encoding="utf-8")
-    return done
 
 
-def build_edition(course: Course, ctx: Context, work: Path, offline: bool = True) -> tuple[Path, str]:
+def build_edition(course: Course, ctx: Context, work: Path, offline: bool = True) -> incremental.Built:
     """Build one edition's site source `work/docs` into `work/site-out` with its CSP and, unless
-    `offline` is False (the preview), its participant zip; returns that folder and what was done."""
+    `offline` is False (the preview), its participant zip."""
     extra = (mkdocs_yml(ctx.root), ctx.theme_file("overrides"))  # what the engine reads besides
 
     def finish(site: Path, rebuilt: set[str] | None) -> None:

@@ -74,9 +74,7 @@ def participant_site(course: Course, work: Path, engine: str = engines.DEFAULT,
             if path.is_file():
                 path.write_text(path.read_text(encoding="utf-8").replace(pages.ZIP_SIZE, "—"), encoding="utf-8")
 
-    built, _ = incremental.build(engine, work, "offline", overrides, finish, extra=extra,
-                                 always=(DOWNLOADS,))
-    return built
+    return incremental.build(engine, work, "offline", overrides, finish, extra=extra, always=(DOWNLOADS,)).path
 
 
 def offline_zip(course: Course, work: Path, site: Path, engine: str = engines.DEFAULT,
