@@ -83,11 +83,11 @@ def _version(name: str) -> str:
         return "-"
 
 
-def _run(job: Job, target: Path) -> None:
+def _run(job: Job, target: Path, inputs: tuple[Path, ...] = ()) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # two builds may share the cache
     if job.after:
-        job.func(*job.args, inputs=tuple(target.parent / j.key() for j in job.after), out=tmp)
+        job.func(*job.args, inputs=inputs or tuple(target.parent / j.key() for j in job.after), out=tmp)
     else:
         job.func(*job.args, out=tmp)
     tmp.replace(target)
@@ -115,7 +115,8 @@ class Runner:
         self.pool: ProcessPoolExecutor | None = None
         self.keyed: list[tuple[Job, Path]] = []
         self.started: dict[Path, Callable[[], object]] = {}  # cache file → what finishes it
-        self.waiting: dict[Path, Job] = {}  # jobs started once the jobs they need (`after`) are done
+        self.waiting: dict[Path, Job] = {}  # jobs started once the results they need (`after`) are there
+        self.inputs: dict[Path, tuple[Path, ...]] = {}  # those results (cache files) per job
 
     def submit(self, jobs: list[Job]) -> None:
         """Start the jobs whose result is not cached yet, the costliest first; a job that needs
@@ -128,17 +129,27 @@ class Runner:
             if not target.exists() and target not in self.started and target not in self.waiting:
                 if job.after:
                     self.waiting[target] = job
+                    self.inputs[target] = tuple(cache / j.key() for j in job.after)
                 else:
                     todo.setdefault(target, job)  # the same input twice is rendered once
         self._start(todo)
+        self._start(self._ready())
+
+    def _ready(self) -> dict[Path, Job]:
+        """The waiting jobs whose inputs are all there now: no longer waiting."""
+        ready = {t: job for t, job in self.waiting.items() if all(i.exists() for i in self.inputs[t])}
+        for target in ready:
+            del self.waiting[target]
+        return ready
 
     def _start(self, todo: dict[Path, Job]) -> None:
         for target, job in sorted(todo.items(), key=lambda item: -item[1].cost):  # longest first
+            inputs = self.inputs.get(target, ())
             if self.parallel:
                 self.pool = self.pool or ProcessPoolExecutor(max_workers=self.workers)
-                self.started[target] = self.pool.submit(_run, job, target).result
+                self.started[target] = self.pool.submit(_run, job, target, inputs).result
             else:
-                self.started[target] = partial(_run, job, target)  # run by wait(), in this process
+                self.started[target] = partial(_run, job, target, inputs)  # run by wait(), in this process
 
     def __enter__(self) -> Runner:
         return self
@@ -150,11 +161,10 @@ class Runner:
 
     def wait(self) -> int:
         """Finish every job, copy each result to its `out`; returns how many jobs actually ran.
-        Jobs that need others' results start when those are all done (one round per level)."""
+        A job that needs others' results starts as soon as the last of them is done."""
         finished: set[Path] = set()
         with self:
-            while True:
-                todo = [(t, f) for t, f in self.started.items() if t not in finished]
+            while todo := [(t, f) for t, f in self.started.items() if t not in finished]:
                 for target, finish in self.ctx.progress(todo, self.what):
                     try:
                         finish()
@@ -163,15 +173,9 @@ class Runner:
                         raise RenderError(self._document(job.out), str(exc),
                                           getattr(exc, "resource", "")) from exc
                     finished.add(target)
-                if not self.waiting:
-                    break
-                ready = {t: job for t, job in self.waiting.items()
-                         if all((t.parent / j.key()).exists() for j in job.after)}
-                if not ready:  # a programming error: a job needs one that was never submitted
-                    raise RuntimeError(f"jobs wait for results never submitted: {list(self.waiting)}")
-                for target in ready:
-                    del self.waiting[target]
-                self._start(ready)
+                    self._start(self._ready())
+            if self.waiting:  # a programming error: a job needs one that was never submitted
+                raise RuntimeError(f"jobs wait for results never submitted: {list(self.waiting)}")
         for job, target in self.keyed:
             job.out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(target, job.out)

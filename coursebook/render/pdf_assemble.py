@@ -63,7 +63,7 @@ def stamp_body(pages: int) -> str:
 
 
 def assemble(front_html: str, stamp_html: str, base_url: str, stylesheets: tuple[str, ...],
-             allowed: tuple[str, ...], cache: str, *, inputs: tuple[Path, ...], out: Path) -> None:
+             allowed: tuple[str, ...], cache: str, *, inputs: tuple[Path, ...] = (), out: Path) -> None:
     """The job that writes the whole document `out` from its chapters' PDFs (`inputs`)."""
     chapters = [PdfReader(p) for p in inputs]
     where = [_named_pages(r) for r in chapters]
@@ -144,9 +144,9 @@ def merge(readers: list[PdfReader]) -> PdfWriter:
             names.setdefault(name, ArrayObject([ref[dest[0].idnum], *dest[1:]]))
         outlines = r.root_object.get("/Outlines")
         if outlines is not None and "/First" in outlines.get_object():
-            top += _outline(w, outlines.get_object()["/First"], ref, outline_ref)
+            top += _outline(w, outlines.get_object().raw_get("/First"), ref, outline_ref)
             visible += int(outlines.get_object().get("/Count", 0))
-    root = w._root_object
+    root = w.root_object
     parent_tree = w._add_object(DictionaryObject({NameObject("/Nums"): nums}))
     struct_root = w._add_object(DictionaryObject({
         NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): ArrayObject([doc_ref]),
@@ -188,7 +188,7 @@ def _annotation(annot: DictionaryObject, base: int) -> None:
             annot[NameObject("/Contents")] = create_string_object(name)
 
 
-def _outline(w: PdfWriter, item: object, ref: dict[int, IndirectObject],
+def _outline(w: PdfWriter, item: IndirectObject | None, ref: dict[int, IndirectObject],
              parent: IndirectObject) -> list[IndirectObject]:
     """Copies of a chapter's bookmarks from `item` on (and their children), on the new pages."""
     out = []
@@ -200,7 +200,7 @@ def _outline(w: PdfWriter, item: object, ref: dict[int, IndirectObject],
         if "/Count" in node:
             copy[NameObject("/Count")] = NumberObject(node["/Count"])
         copy_ref = w._add_object(copy)
-        children = _outline(w, node.get("/First"), ref, copy_ref) if "/First" in node else []
+        children = _outline(w, node.raw_get("/First"), ref, copy_ref) if "/First" in node else []
         if children:
             _siblings(w, children)
             copy.update({NameObject("/First"): children[0], NameObject("/Last"): children[-1]})

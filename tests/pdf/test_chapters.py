@@ -14,6 +14,8 @@ import pytest
 from pypdf import PdfReader
 
 from coursebook.build import Options, build
+from coursebook.context import Context
+from coursebook.jobs import Job, Runner
 from coursebook.render.pdf_assemble import chapter_links
 from tests.conftest import KITCHEN
 
@@ -146,3 +148,37 @@ def test_chapter_links() -> None:
            '<li id="fn:1"></li><a data-href="#x" href="#answer-A-1">x</a></section>'
     assert chapter_links(html) == html.replace('href="#module-B"', 'href="coursebook-anchor:module-B"') \
         .replace('href="#answer-A-1"', 'href="coursebook-anchor:answer-A-1"')
+
+
+def part(text: str, *, out: Path) -> None:
+    """A stand-in chapter: its text, and a line in the log that it ran."""
+    out.write_text(text)
+    with open(out.parent.parent / "runs.log", "a") as log:
+        log.write(f"{text}\n")
+
+
+def join(sep: str, *, inputs: tuple[Path, ...], out: Path) -> None:
+    """A stand-in assembly: reads the chapters' cached results, given as `inputs`."""
+    part(sep.join(p.read_text() for p in inputs), out=out)
+
+
+@pytest.mark.parametrize("serial", [True, False])
+def test_a_job_waits_for_the_jobs_it_needs_and_reruns_when_one_changed(tmp_path: Path, serial: bool) -> None:
+    ctx = Context(tmp_path, tmp_path / ".build", verbosity=0, serial=serial)
+    (tmp_path / ".build" / "cache").mkdir(parents=True)
+    log = tmp_path / ".build" / "runs.log"
+
+    def run(second: str) -> list[str]:
+        chapters = tuple(Job(part, (x,), tmp_path / "parts" / f"{i}.txt", cost=9) for i, x in enumerate(("a", second)))
+        whole = Job(join, ("+",), tmp_path / "whole.txt", after=chapters)
+        log.write_text("")
+        with Runner(ctx, "test") as runner:
+            runner.submit([whole, *chapters])  # in any order: the assembly waits
+            runner.wait()
+        return log.read_text().split()
+    first = run("b")
+    assert sorted(first) == ["a", "a+b", "b"] and first[-1] == "a+b"  # the assembly last
+    assert (tmp_path / "whole.txt").read_text() == "a+b"
+    assert run("b") == []  # nothing changed: not even the assembly runs
+    assert run("c") == ["c", "a+c"]  # one chapter changed: it, then the assembly
+    assert (tmp_path / "whole.txt").read_text() == "a+c"
