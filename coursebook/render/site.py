@@ -70,14 +70,16 @@ def write_source(course: Course, ctx: Context, docs: Path) -> None:
 
 
 def _nav(course: Course, ctx: Context) -> list:
-    """The navigation; titles escaped, since Material writes them into its HTML as they are."""
+    """The navigation; titles escaped, since Material writes them into its HTML as they are. Every
+    page has its title here: a title taken from a page's text would be missing from its
+    neighbours' "Next" links after a build that rendered only the changed pages."""
     t = ctx.strings(course)
     nav: list = [{t("home"): "index.md"}]
     nav += [{e(p.title): layout.course_page(p)} for p in course.pages if p.slug != "index"]
     nav.append({t("agenda"): "agenda.md"})
     nav.append({t("modules"): [{f"{m.id}. {e(m.title)}": layout.module_page(m)} for m in course.modules]})
     if course.readings:
-        nav.append({t("readings_and_cases"): ["readings/index.md"] +
+        nav.append({t("readings_and_cases"): [{t("readings_and_cases"): "readings/index.md"}] +
                     [{e(p.title): layout.reading_page(p)} for p in course.readings]})
     nav.append({t("trainer_view"): [{t("preparation_checklist"): "trainer/index.md"}] +
                 [{f"{m.id}. {e(m.title)}": layout.trainer_page(m)} for m in course.modules]})

@@ -1,0 +1,155 @@
+"""Rebuilds cost what the edit touched: after an edit to a module, a translation, the print
+theme, the site theme or course.yml, exactly the documents and pages that show it are rendered
+again (what, not how long: timings live in bench/). And a site rebuilt page by page is the
+site a full build makes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from coursebook.build import Options, Rendered, build
+from tests.conftest import MINI, ROOT
+
+HANDOUTS = {"handouts/01-basics.pdf", "handouts/workbook.pdf", "handouts/trainers-guide.pdf"}
+DECKS = {"slides/01-basics.pdf", "slides/01-basics-handout.pdf", "slides/01-basics.pptx"}
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("rebuild") / "repo"
+    shutil.copytree(MINI, root)
+    rebuild(root)
+    return root
+
+
+def rebuild(root: Path) -> Rendered:
+    options = Options(root, verbosity=0)
+    build(options)
+    assert options.rendered is not None
+    return options.rendered
+
+
+def published(rendered: Rendered, lang: str) -> set[str]:
+    """The published documents of one edition that were rendered (chapters left out)."""
+    return {d.split("/", 1)[1] for d in rendered.documents if d.startswith(f"{lang}/") and "/chapters/" not in d}
+
+
+def text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def edit(path: Path, old: str, new: str) -> str:
+    before = path.read_text(encoding="utf-8")
+    assert old in before
+    path.write_text(before.replace(old, new, 1), encoding="utf-8")
+    return before
+
+
+def test_module_edit_renders_that_module_only(repo: Path) -> None:
+    module = repo / "modules" / "01-basics" / "module.md"
+    before = edit(module, "More participant text.", "More participant text about compost.")
+    try:
+        done = rebuild(repo)
+        assert published(done, "en") == HANDOUTS  # the handout, workbook and guide show the module; not its deck
+        assert published(done, "es") == set()  # the Spanish edition has its own text
+        assert {d for d in done.documents if "/chapters/" in d} == {
+            "en/chapters/workbook-module-B.pdf", "en/chapters/trainers-guide-module-B.pdf"}  # not the others
+        assert done.sites["en"].mode == "dirty" and done.sites["es"].mode == "cached"
+        assert set(done.sites["en"].pages) == {"modules/01-basics.html", "downloads.html"}  # + the zip's size
+        site = repo / "site" / "en"
+        assert "about compost" in (site / "modules" / "01-basics.html").read_text()
+        assert "about compost" in text(site / "handouts" / "workbook.pdf").replace("\n", " ")
+        index = json.loads((site / "search" / "search_index.json").read_text())
+        assert any("about compost" in d["text"] for d in index["docs"])  # the merged index has it
+        assert any(d["location"].startswith("agenda.html") for d in index["docs"])  # and the others
+    finally:
+        module.write_text(before, encoding="utf-8")
+        rebuild(repo)
+
+
+def test_translation_edit_renders_that_edition_only(repo: Path) -> None:
+    translation = repo / "modules" / "01-basics" / "module.es.md"
+    before = translation.read_text(encoding="utf-8")
+    translation.write_text(before + "\nUna frase sobre el compost.\n", encoding="utf-8")
+    try:
+        done = rebuild(repo)
+        assert published(done, "es") == HANDOUTS and published(done, "en") == set()
+        assert done.sites["en"].mode == "cached" and done.sites["es"].mode == "dirty"
+        assert "modules/01-basics.html" in done.sites["es"].pages
+        assert "sobre el compost" in (repo / "site" / "es" / "modules" / "01-basics.html").read_text()
+    finally:
+        translation.write_text(before, encoding="utf-8")
+        rebuild(repo)
+
+
+def test_print_theme_edit_renders_every_pdf_and_no_page(repo: Path) -> None:
+    css = repo / "theme" / "pdf" / "print.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text((ROOT / "theme" / "pdf" / "print.css").read_text() + "\nh1 { letter-spacing: 0.02em; }\n")
+    try:
+        done = rebuild(repo)
+        for lang in ("en", "es"):
+            assert published(done, lang) == HANDOUTS  # every handout; the decks have their own CSS
+            assert done.sites[lang].mode == "dirty" and done.sites[lang].pages == ["downloads.html"]
+    finally:
+        css.unlink()
+        rebuild(repo)
+
+
+def test_site_theme_edit_rebuilds_the_sites_and_no_pdf(repo: Path) -> None:
+    override = repo / "theme" / "overrides" / "main.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / "theme" / "overrides" / "main.html", override)
+    override.write_text(override.read_text() + "\n{# a centre's own footer note #}\n")
+    try:
+        done = rebuild(repo)
+        assert done.documents == []
+        assert {lang: b.mode for lang, b in done.sites.items()} == {"en": "full", "es": "full"}
+    finally:
+        override.unlink()
+        rebuild(repo)
+
+
+def test_course_yml_edit_renders_what_shows_it(repo: Path) -> None:
+    config = repo / "course" / "course.yml"
+    before = edit(config, 'version: "0.1"', 'version: "0.2"')
+    try:
+        done = rebuild(repo)
+        for lang in ("en", "es"):
+            assert published(done, lang) == HANDOUTS  # footers print the version
+            assert done.sites[lang].mode == "full"  # the copyright line of every page
+        assert "0.2" in text(repo / "site" / "es" / "handouts" / "01-basics.pdf")
+    finally:
+        config.write_text(before, encoding="utf-8")
+        rebuild(repo)
+
+
+def test_nothing_changed_renders_nothing(repo: Path) -> None:
+    done = rebuild(repo)
+    assert done.documents == [] and {b.mode for b in done.sites.values()} == {"cached"}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_site_rebuilt_page_by_page_is_the_full_build(repo: Path, tmp_path: Path) -> None:
+    module = repo / "modules" / "01-basics" / "module.md"
+    before = edit(module, "## After", "## After the break")  # a heading: the page's TOC and search entries
+    try:
+        assert rebuild(repo).sites["en"].mode == "dirty"
+        dirty = tree(repo / "site" / "en")
+        for state in (repo / ".build" / "en").glob("*-state.json"):
+            state.unlink()  # forget the last build: everything from scratch
+        assert rebuild(repo).sites["en"].mode == "full"
+        full = tree(repo / "site" / "en")
+        assert sorted(dirty) == sorted(full)
+        assert [k for k in full if dirty[k] != full[k]] == []  # byte for byte, search index included
+    finally:
+        module.write_text(before, encoding="utf-8")
+        rebuild(repo)
