@@ -1,8 +1,10 @@
 """Benchmarks of coursebook, written to bench/RESULTS.md. Run: .venv/bin/python bench/run.py
 
 Measures (medians of several runs, on this machine):
-- a full build of the default course, every language, with an empty render cache;
-- a rebuild after editing one module (the cache reuses everything else);
+- a clean build of the default course, every language, with an empty render cache;
+- `python build.py` after a real one-sentence edit to a module and to one translation (each
+  checked: the outputs that show the text changed and show the new sentence), `serve`'s
+  save-to-page time over HTTP, and `check`;
 - the floors, in the same run: `mkdocs build` of the generated site sources alone, and
   WeasyPrint rendering the very same PDF documents directly, one after another;
 - synthetic courses of 20, 100 and 200 modules × 3 languages, to show how time grows;
@@ -23,11 +25,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.edits import Edit, rebuild_after, serve_edits, touched  # noqa: E402
 from bench.make_course import make_course  # noqa: E402
 from coursebook import jobs as jobs_module  # noqa: E402
 from coursebook.build import Options, build  # noqa: E402
@@ -43,19 +47,42 @@ def copy_course(dest: Path) -> Path:
     return dest
 
 
+@dataclass
+class Stat:
+    """A measure: median and spread (min–max) of its runs."""
+
+    runs: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+    def __str__(self) -> str:
+        if len(self.runs) == 1:
+            return f"{self.runs[0]:.2f} (1 run)"
+        return f"{self.median:.2f} ({min(self.runs):.2f}–{max(self.runs):.2f})"
+
+
 def timed(fn) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
 
 
-def median_of(runs: int, fn, before=None) -> float:
+def measure(runs: int, fn, before=None, after=None) -> Stat:
+    """`fn` timed `runs` times; `before` and `after` each run are not timed."""
     times = []
-    for _ in range(runs):
+    for i in range(runs):
         if before:
-            before()
+            before(i)
         times.append(timed(fn))
-    return statistics.median(times)
+        if after:
+            after(i)
+    return Stat(times)
+
+
+def median_of(runs: int, fn) -> float:
+    return measure(runs, fn).median
 
 
 def full_build(root: Path, out: Path) -> None:
@@ -187,6 +214,88 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem} GiB memory, Python {platform.python_version()}, {platform.system()}"
 
 
+def check_times(root: Path, runs: int) -> tuple[Stat, Stat]:
+    """`python build.py check` as a command (process start and imports included), and the same
+    validation inside a running process (what `serve` pays on each edit)."""
+    from coursebook.build import load_courses
+
+    command = [sys.executable, str(ROOT / "build.py"), "check", "-q", "--root", str(root)]
+    cli = measure(runs, lambda: subprocess.run(command, check=True, capture_output=True))
+    load_courses(Options(root, verbosity=0))  # warm: imports, Markdown, the config check
+    return cli, measure(runs, lambda: load_courses(Options(root, verbosity=0)))
+
+
+def default_course(work: Path, runs: int) -> tuple[list[str], Path, Path]:
+    """The default course: clean build, floors, real edits, serve, check."""
+    course = copy_course(work / "course")  # never touches the repository's own .build or files
+    site = work / "site"
+    full = measure(runs, lambda: full_build(course, site))
+    mk, wp = floors(course, site)
+    slug = "06-ncpc-roles"
+    module = Edit(course, f"modules/{slug}/module.md", [f"en/modules/{slug}.html", f"en/handouts/{slug}.pdf",
+                                                        "en/handouts/workbook.pdf", "en/handouts/trainers-guide.pdf"])
+    translation = Edit(course, f"modules/{slug}/module.es.md", [f"es/modules/{slug}.html", f"es/handouts/{slug}.pdf",
+                                                                "es/handouts/workbook.pdf"], word="Medida")
+    edit_module = Stat(rebuild_after(module, runs, site))
+    edit_translation = Stat(rebuild_after(translation, runs, site))
+    serve_default = Stat(serve_edits(Edit(course, f"modules/{slug}/module.md", [], word="Preview"), runs,
+                                     f"en/modules/{slug}.html"))
+    check_cli, check_warm = check_times(course, max(runs, 5))
+    langs = sorted(p.name for p in site.iterdir() if p.is_dir())
+    ratio = full.median / (mk + wp)
+    lines = ["## Default course", "",
+             f"Languages {', '.join(langs)}. Seconds: median (min–max) of {runs} runs. Each edit adds one sentence "
+             "to the first paragraph of the file, a different one each run, to the built, unedited course; the "
+             "rebuild is then checked: each listed output changed and shows the sentence (HTML, and PDFs read "
+             "back with pdftotext).", "",
+             "| measure | seconds | target | met |", "|---|---|---|---|",
+             f"| clean build, empty cache | {full} | | |",
+             f"| floor: `mkdocs build` of the generated site sources | {mk:.2f} | | |",
+             f"| floor: WeasyPrint on the same PDF documents, one by one | {wp:.2f} | | |",
+             f"| clean build / sum of floors | {ratio:.2f} | ≤ 1.3 | {'yes' if ratio <= 1.3 else 'no'} |",
+             f"| `python build.py` after a sentence in `modules/{slug}/module.md` | {edit_module} | ≤ 15% of clean: "
+             f"{edit_module.median / full.median:.1%} | "
+             f"{'yes' if edit_module.median <= 0.15 * full.median else 'no'} |",
+             f"| `python build.py` after a sentence in `modules/{slug}/module.es.md` | {edit_translation} | ≤ 10% of "
+             f"clean: {edit_translation.median / full.median:.1%} | "
+             f"{'yes' if edit_translation.median <= 0.10 * full.median else 'no'} |",
+             f"| `serve`: save → the edited page over HTTP | {serve_default} | ≤ 2 | "
+             f"{'yes' if serve_default.median <= 2 else 'no'} |",
+             f"| `python build.py check` (a new process) | {check_cli} | ≤ 0.5 | "
+             f"{'yes' if check_cli.median <= 0.5 else 'no'} |",
+             f"| validation in a running process (`serve`) | {check_warm} | ≤ 0.5 | "
+             f"{'yes' if check_warm.median <= 0.5 else 'no'} |", "",
+             "What each edit's rebuild rendered (last run):", "",
+             f"- module: checked {', '.join(f'`{x}`' for x in module.outputs)}; {touched(module.touched[-1])}",
+             f"- translation: checked {', '.join(f'`{x}`' for x in translation.outputs)}; "
+             f"{touched(translation.touched[-1])}", ""]
+    return lines, course, site
+
+
+def synthetic(work: Path, sizes: list[int], runs: int) -> list[str]:
+    """Synthetic courses × 3 languages: clean build (one run: the biggest take minutes) and a
+    one-module edit's rebuild (median of `runs`), to show how each grows with the course."""
+    lines = ["## Synthetic courses (3 languages)", "",
+             "Each module ~600 words, an activity, trainer notes, an 8-slide deck, translated into es and fr. "
+             "The edit adds a sentence to module 1 (checked in its page, handout and workbook).", "",
+             "| modules | clean build, s | s per module-language | rebuild after a one-module edit, s | "
+             "`serve` save → page, s |", "|---|---|---|---|---|"]
+    times = []
+    for n in sizes:
+        course = make_course(work / f"syn{n}", n, ["en", "es", "fr"])
+        clean = timed(lambda course=course: full_build(course, course / "site"))
+        slug = "001-topic-1"
+        edit = Edit(course, f"modules/{slug}/module.md",
+                    [f"en/modules/{slug}.html", f"en/handouts/{slug}.pdf", "en/handouts/workbook.pdf"])
+        rebuild = Stat(rebuild_after(edit, runs, course / "site"))
+        preview = Stat(serve_edits(Edit(course, f"modules/{slug}/module.md", [], word="Preview"), runs,
+                                   f"en/modules/{slug}.html", languages=["en"]))
+        lines.append(f"| {n} | {clean:.1f} | {clean / (n * 3):.3f} | {rebuild} | {preview} |")
+        times.append(clean)
+        shutil.rmtree(course)
+    return lines + growth_lines(sizes, times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per median (default 3)")
@@ -196,45 +305,15 @@ def main() -> None:
     if args.engines_only:
         return engines_only(args.runs)
     work = Path(tempfile.mkdtemp(prefix="coursebook-bench-"))
-    site = work / "site"
-    lines = []
-    course = copy_course(work / "course")  # never touches the repository's own .build or files
-
-    full = median_of(args.runs, lambda: full_build(course, site))
-    module = course / "modules" / "06-ncpc-roles" / "module.md"
-    original = module.read_text(encoding="utf-8")
-    counter = iter(range(1000))
-    try:
-        rebuild = median_of(args.runs, lambda: build(Options(course, out=site, verbosity=0)),
-                            before=lambda: module.write_text(original + f"\n<!-- bench edit {next(counter)} -->\n",
-                                                             encoding="utf-8"))
-    finally:
-        module.write_text(original, encoding="utf-8")
-    mk, wp = floors(course, site)
-    engine_section = engine_lines(engine_times(course, args.runs), len(list((course / ".build").glob("*/mkdocs.yml"))))
+    lines = ["# Benchmark results", "", f"Measured by `bench/run.py` on {time.strftime('%Y-%m-%d')}.", "",
+             f"Machine: {machine()}.", ""]
+    default, course, site = default_course(work, args.runs)
+    lines += default
     weight = page_weight(site)
-    langs = sorted(p.name for p in site.iterdir() if p.is_dir())
     handouts = sorted((site / "en" / "handouts").glob("*.pdf"))
     zips = sorted((site / "en" / "downloads").glob("*.zip"))
-
-    lines += ["# Benchmark results", "", f"Measured by `bench/run.py` on {time.strftime('%Y-%m-%d')}; "
-              f"medians of {args.runs} runs unless noted.", "", f"Machine: {machine()}.", "",
-              "## Default course", "", "| measure | seconds | target |", "|---|---|---|",
-              f"| full build, languages {', '.join(langs)}, empty cache | {full:.2f} | ≤ 1.3 × floors |",
-              f"| floor: `mkdocs build` of the generated site sources | {mk:.2f} | |",
-              f"| floor: WeasyPrint on the same PDF documents, one by one | {wp:.2f} | |",
-              f"| ratio full build / (sum of floors) | {full / (mk + wp):.2f} | ≤ 1.3 |",
-              f"| rebuild after editing one module | {rebuild:.2f} | ≤ 15% of full: {rebuild / full:.1%} |",
-              "", "## Synthetic courses (3 languages)", "", "| modules | seconds | seconds per module-language |",
-              "|---|---|---|"]
-    sizes, times = [int(x) for x in args.sizes.split(",") if x], []
-    for n in sizes:
-        synthetic = make_course(work / f"syn{n}", n, ["en", "es", "fr"])
-        t = median_of(args.runs, lambda synthetic=synthetic: full_build(synthetic, synthetic / "site"))
-        lines.append(f"| {n} | {t:.1f} | {t / (n * 3):.3f} |")
-        times.append(t)
-        shutil.rmtree(synthetic)
-    lines += growth_lines(sizes, times)
+    engine_section = engine_lines(engine_times(course, args.runs), len(list((course / ".build").glob("*/mkdocs.yml"))))
+    lines += synthetic(work, [int(x) for x in args.sizes.split(",") if x], args.runs)
     lines += ["", "## Sizes", "", "| output | KB |", "|---|---|",
               f"| module page, gzip, cold cache, fonts and scripts included | {weight:.0f} |"]
     lines += [f"| handout `{p.name}` | {p.stat().st_size / 1024:.0f} |" for p in handouts]

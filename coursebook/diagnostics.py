@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -119,5 +120,11 @@ def line_counter(text: str) -> Callable[[int], int]:
     every match would make checking a long file quadratic."""
     import bisect
 
-    newlines = [i for i, c in enumerate(text) if c == "\n"]
+    newlines = _newlines(text)
     return lambda offset: bisect.bisect_left(newlines, offset)
+
+
+@lru_cache(maxsize=1024)
+def _newlines(text: str) -> list[int]:
+    """Where `text`'s line breaks are (a text is checked by several checks in turn)."""
+    return [m.start() for m in re.finditer("\n", text)]

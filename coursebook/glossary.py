@@ -109,7 +109,21 @@ def has(text: str, target: str) -> bool:
 
 def found(text: str, terms: list[Term]) -> list[Term]:
     """The terms a source text holds; a term inside a longer one found at the same place
-    ("sustainable consumption" in "sustainable consumption and production") does not count."""
+    ("sustainable consumption" in "sustainable consumption and production") does not count.
+    Found once per text and glossary: every edition's check (and `serve`, at each edit) asks."""
+    key = (text, tuple(t.term for t in terms))
+    if key not in _FOUND:
+        if len(_FOUND) > 65536:
+            _FOUND.clear()
+        _FOUND[key] = [t.term for t in _found(text, terms)]
+    by_term = {t.term: t for t in terms}
+    return [by_term[x] for x in _FOUND[key]]
+
+
+_FOUND: dict[tuple, list[str]] = {}
+
+
+def _found(text: str, terms: list[Term]) -> list[Term]:
     taken: list[tuple[int, int]] = []
     out = []
     for t in sorted(terms, key=lambda t: -len(t.term)):

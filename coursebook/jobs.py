@@ -71,6 +71,7 @@ def _engine_digest() -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
 def _versions() -> str:
     names = ("weasyprint", "python-pptx", "Markdown", "pymdown-extensions", "pydyf")
     return ",".join(_version(n) for n in names)

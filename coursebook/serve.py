@@ -193,17 +193,16 @@ def _languages(root: Path) -> list[str]:
 
 
 def _reuse(edition: Path, docs: Path) -> None:
-    """Hard-link into a site source the handouts, decks, zip and workshop files of the shown
-    edition, so the quick build's pages list and link them (never its HTML pages)."""
+    """Copy into a site source the handouts, decks, zip and workshop files of the shown
+    edition, so the quick build's pages list and link them (never its HTML pages). Copies,
+    not links: the site source is then written over (the zip's placeholder), and a published
+    file must never change in place."""
     for folder in REUSED:
         for path in sorted((edition / folder).rglob("*")) if (edition / folder).is_dir() else []:
             rel = path.relative_to(edition)
             if path.is_file() and not (rel.parts[0] == "workshops" and path.suffix == ".html"):
                 (docs / rel).parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(path, docs / rel)
-                except OSError:
-                    shutil.copyfile(path, docs / rel)
+                shutil.copyfile(path, docs / rel)
 
 
 def _swap(new: Path, shown: Path, publish: bool = False) -> None:

@@ -97,11 +97,21 @@ class Pairing:
 
 
 def _parts(sf: SourceFile, kind: str) -> tuple[list[Segment], Doc]:
-    meta = meta_segments(sf.meta, sf.lines, META_FIELDS[kind])
-    doc = cut(sf.body, deck=kind == "deck")
-    for s in doc.segments:
-        s.line += sf.body_line - 1
-    return meta, doc
+    """A file's segments, cut once per text: `check` (glossary), status and the translators'
+    page all ask, and `serve` at every edit. Callers only read them."""
+    key = (sf.path, sf.body, sf.body_line, kind, repr(sf.meta), repr(sorted(sf.lines.items())))
+    if key not in _CUT:
+        meta = meta_segments(sf.meta, sf.lines, META_FIELDS[kind])
+        doc = cut(sf.body, deck=kind == "deck")
+        for s in doc.segments:
+            s.line += sf.body_line - 1
+        if len(_CUT) > 4096:
+            _CUT.clear()
+        _CUT[key] = meta, doc
+    return _CUT[key]
+
+
+_CUT: dict[tuple, tuple[list[Segment], Doc]] = {}
 
 
 def file_segments(sf: SourceFile, kind: str) -> list[Segment]:

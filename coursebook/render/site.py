@@ -32,6 +32,7 @@ SHIM = "node_modules/iframe-worker/shim/index.js"
 def _write(docs: Path, rel: str, text: str) -> None:
     path = docs / rel
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # a new file: never through a link into a published output
     path.write_text(place(text, rel), encoding="utf-8")  # figures' paths relative to this page
 
 
