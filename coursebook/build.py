@@ -9,6 +9,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import files
 from .context import Context
@@ -16,13 +17,14 @@ from .diagnostics import CourseError, Report
 from .jobs import Runner
 from .load import load_project
 from .model import Course, make_course
-from .render import pdf, site, slides, workshop_pdf, workshop_site
-from .render.incremental import Built
 from .status import coverage, translation_status
 from .validate import check_course, validate_files
 from .validate_paths import check_logo, check_symlinks
 from .workshop import Workshop, load_workshops
 from .write import build_dir, check_output, empty, inside, staging
+
+if TYPE_CHECKING:
+    from .render.incremental import Built
 
 OUTPUTS = ("site", "pdf", "slides")
 
@@ -90,6 +92,8 @@ FIXED_EPOCH = "1577836800"  # 2020-01-01: dates written into outputs unless SOUR
 
 def build(options: Options) -> list[Course]:
     """Build every output of every language into `options.out`, atomically and reproducibly."""
+    from .render import pdf, site, slides, workshop_pdf, workshop_site  # 4. the renderers (not needed to check)
+
     os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)  # read by MkDocs, WeasyPrint jobs
     assert options.out is not None
     check_output(options.root, options.out)                 # never replace what coursebook did not make

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from weasyprint import CSS, HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
-
 from ..write import build_time
+
+# WeasyPrint is imported where a PDF is made, not with this module: `check` and `serve`'s
+# quick path load the renderers' modules but lay nothing out (WeasyPrint takes a second to import).
 
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": b"coursebook",  # tagged PDF/UA
                "optimize_images": True, "presentational_hints": True}  # e.g. <ol start="5">
@@ -30,29 +31,38 @@ class RefusedResource(Exception):  # noqa: N818 - reads as what happened
         return self.message
 
 
-class ConfinedFetcher(URLFetcher):
+def ConfinedFetcher(allowed: tuple[str, ...]):  # noqa: N802 - a class, made when WeasyPrint is loaded
     """A URL fetcher that serves files below the allowed folders, and nothing else."""
+    return _fetcher_class()(allowed)
 
-    def __init__(self, allowed: tuple[str, ...]):
-        super().__init__(allowed_protocols=("file", "data"))
-        self.allowed = tuple(Path(a).resolve() for a in allowed)
-        self.refused: RefusedResource | None = None
 
-    def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
-        parsed = urlparse(url)
-        if parsed.scheme == "data":
+@lru_cache(maxsize=1)
+def _fetcher_class() -> type:
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class Confined(URLFetcher):
+        def __init__(self, allowed: tuple[str, ...]):
+            super().__init__(allowed_protocols=("file", "data"))
+            self.allowed = tuple(Path(a).resolve() for a in allowed)
+            self.refused: RefusedResource | None = None
+
+        def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme != "file":
+                self._refuse(f"refused to fetch {url}: PDFs are built offline, from files in the "
+                             "repository only", url)
+            path = Path(unquote(parsed.path)).resolve()
+            if not any(path.is_relative_to(a) for a in self.allowed):
+                self._refuse(f"refused to read {path}: it is outside the repository", str(path))
             return super().fetch(url, headers)
-        if parsed.scheme != "file":
-            self._refuse(f"refused to fetch {url}: PDFs are built offline, from files in the "
-                         "repository only", url)
-        path = Path(unquote(parsed.path)).resolve()
-        if not any(path.is_relative_to(a) for a in self.allowed):
-            self._refuse(f"refused to read {path}: it is outside the repository", str(path))
-        return super().fetch(url, headers)
 
-    def _refuse(self, message: str, resource: str) -> None:
-        self.refused = RefusedResource(message, resource)
-        raise FatalURLFetchingError(message)  # stops WeasyPrint, which catches any Exception
+        def _refuse(self, message: str, resource: str) -> None:
+            self.refused = RefusedResource(message, resource)
+            raise FatalURLFetchingError(message)  # stops WeasyPrint, which catches any Exception
+
+    return Confined
 
 
 def build_date() -> str:
@@ -65,6 +75,9 @@ def confined(base_url: str, stylesheets: tuple[str, ...], allowed: tuple[str, ..
              options: dict | None = None) -> Iterator[Callable[[str], object]]:
     """A function that lays HTML out with the stylesheets into a WeasyPrint document, reading
     files below the allowed folders only; a refused resource raises `RefusedResource`."""
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import FatalURLFetchingError
+
     fetcher = ConfinedFetcher(allowed)
     options = PDF_OPTIONS if options is None else options
     try:

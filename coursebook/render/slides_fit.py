@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from weasyprint.formatting_structure.boxes import LineBox
-
 from ..diagnostics import Report
 from ..model import Course
 from .pdf_write import PDF_OPTIONS, confined
@@ -35,6 +33,8 @@ def _slides(document) -> dict[str, list]:
 def _bottom(box) -> float:
     """The lowest edge of the box's in-flow content: its lines and blocks (absolutely placed
     boxes, like the slide number, left out; a glyph's ascent above its line box, too)."""
+    from weasyprint.formatting_structure.boxes import LineBox  # loaded once a deck is laid out
+
     low = 0.0
     for child in getattr(box, "children", []):
         if getattr(child, "style", None) is not None and child.style["position"] in ("absolute", "fixed"):
