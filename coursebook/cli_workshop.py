@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -151,8 +152,12 @@ def _render(workshop, ctx: Context, out: Path, named: bool) -> list[Path] | None
     try:
         with Runner(ctx, "workshop PDFs") as jobs:
             public = workshop_pdf.public_jobs(workshop, ctx, scratch)
-            private = workshop_pdf.private_jobs(workshop, ctx, out) if named else []
-            jobs.submit(public + private)
+            jobs.submit(public)
+            jobs.wait()
+        private = workshop_pdf.private_jobs(workshop, ctx, out) if named else []
+        with tempfile.TemporaryDirectory(dir=out, prefix=".render-") as kept, \
+                Runner(ctx, "named PDFs", cache=Path(kept)) as jobs:  # names never kept in .build/cache
+            jobs.submit(private)
             jobs.wait()
     except RenderError as exc:
         print(f"coursebook: {exc}", file=sys.stderr)

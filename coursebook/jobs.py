@@ -108,8 +108,11 @@ class Runner:
     edition's PDFs while the next edition's documents are still being prepared; `wait()`
     before anything needs the files."""
 
-    def __init__(self, ctx: Context, what: str, workers: int | None = None) -> None:
+    def __init__(self, ctx: Context, what: str, workers: int | None = None, cache: Path | None = None) -> None:
+        """`cache`: where results are kept (default `.build/cache`); the trainer's named PDFs
+        use a folder of their own, deleted after, so no participant's name stays in `.build/`."""
         self.ctx, self.what = ctx, what
+        self.cache = cache or ctx.build_dir / "cache"
         workers = workers or os.cpu_count() or 1
         self.parallel = workers > 1 and not ctx.serial
         self.workers = workers
@@ -122,7 +125,7 @@ class Runner:
     def submit(self, jobs: list[Job]) -> None:
         """Start the jobs whose result is not cached yet, the costliest first; a job that needs
         others' results waits for them (`wait()` starts it)."""
-        cache = self.ctx.build_dir / "cache"
+        cache = self.cache
         keyed = [(job, cache / job.key()) for job in jobs]
         self.keyed += keyed
         todo: dict[Path, Job] = {}

@@ -100,6 +100,9 @@ def test_private_build_writes_names_only_into_private(tmp_path: Path) -> None:
                             capture_output=True, text=True, check=True).stdout
     assert status.strip() == "!! private/"  # ignored: never committed
     assert not (root / "site").exists()  # nothing published
+    kept = [p for p in (root / ".build").rglob("*.pdf") if "José Núñez" in pdf_text(p)]
+    assert kept == []  # the named PDFs were rendered apart: no copy stays in the render cache
+    assert not list(folder.glob(".render-*"))  # nor beside them
 
 
 @pytest.mark.parametrize("outside", ["../../people.csv", "/etc/passwd"])
