@@ -200,9 +200,9 @@ def growth_lines(sizes: list[int], times: list[float]) -> list[str]:
     ratio = steps[-1] / steps[0]
     verdict = "linear" if ratio <= 1.05 else f"a little worse than linear (× {ratio:.2f})" if ratio <= 1.3 else \
         f"worse than linear (× {ratio:.2f})"
-    why = ("" if ratio <= 1.05 else " Handouts and decks cost the same per module at any size; the workbook and "
-           "the trainer's guide are one document per language, whose WeasyPrint layout grows a little faster than "
-           "their length. They are started first, while handouts and decks fill the other cores.")
+    why = ("" if ratio <= 1.05 else " What grows faster than the course: the assembly of the workbook and the "
+           "trainer's guide from their chapters (pypdf reads every chapter's structure tree), and each edition's "
+           "site, whose navigation lists every page on every page.")
     return ["", f"Marginal cost per added module-language: {described}; growth is {verdict}.{why}"]
 
 
