@@ -80,8 +80,22 @@ def _parts(module: Module) -> list[tuple[str, int, Activity | None, bool]]:
     return parts
 
 
+_LAID: list[tuple[Course, list[AgendaDay]]] = []  # the last courses laid out, newest first
+
+
 def compute_agenda(course: Course) -> list[AgendaDay]:
-    """Lay the modules out over the schedule's days."""
+    """Lay the modules out over the schedule's days. Once per course (the model is not changed
+    after it is made): every module's page, handout and notes ask for their times, and laying
+    out the whole course for each made a build grow with the square of its modules."""
+    for laid, days in _LAID:
+        if laid is course:
+            return days
+    days = _lay_out(course)
+    _LAID[:] = [(course, days), *_LAID[:15]]
+    return days
+
+
+def _lay_out(course: Course) -> list[AgendaDay]:
     specs = course.config.schedule.days
     days = [AgendaDay(i + 1, minutes_of(d.start), minutes_of(d.end)) for i, d in enumerate(specs)]
     breaks = [sorted((minutes_of(b.time), b.minutes, b.name) for b in d.breaks) for d in specs]

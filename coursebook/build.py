@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import files
-from .context import Context
 from .diagnostics import CourseError, Report
-from .jobs import Runner
 from .load import load_project
 from .model import Course, make_course
 from .status import coverage, translation_status
@@ -92,6 +90,8 @@ FIXED_EPOCH = "1577836800"  # 2020-01-01: dates written into outputs unless SOUR
 
 def build(options: Options) -> list[Course]:
     """Build every output of every language into `options.out`, atomically and reproducibly."""
+    from .context import Context
+    from .jobs import Runner
     from .render import pdf, site, slides, workshop_pdf, workshop_site  # 4. the renderers (not needed to check)
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)  # read by MkDocs, WeasyPrint jobs
@@ -125,5 +125,6 @@ def build(options: Options) -> list[Course]:
         for course in courses:
             site.write_source(course, ctx, ctx.docs(course))  # 4. render the site's pages
         built = site.build(courses, ctx, stage)             # 4. MkDocs: site source → HTML (what changed)
+    ctx.memo.close()                                        # conversions kept for the next build
     options.rendered = Rendered(jobs.ran(), built)
     return courses

@@ -8,14 +8,18 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from tqdm import tqdm
 
 from .i18n import Strings
 from .load import theme_dirs, theme_file
 from .markdown import Markdown
+from .memo_db import Memo
 from .model import Course
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 T = TypeVar("T")
 SAFE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,34}")  # a language code usable as a folder name
@@ -37,10 +41,13 @@ class Context:
     serial: bool = False  # run render jobs in this process (debugging, profiling)
     all_outputs: bool = True  # False with --only: links to decks or PDFs not built this time are expected
     engine: str = "mkdocs"  # what builds the site: "mkdocs" (MkDocs + Material) or "zensical"
+    memo: Memo = field(init=False)
     markdown: Markdown = field(init=False)
+    _templates: dict[str, Environment] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self.markdown = Markdown(self.root)
+        self.memo = Memo(self.build_dir / "memo.sqlite")  # results of pure functions, between builds
+        self.markdown = Markdown(self.root, self.memo)
 
     @property
     def theme_dirs(self) -> list[Path]:
@@ -54,6 +61,21 @@ class Context:
     def docs(self, course: Course) -> Path:
         """The site source of an edition: its pages, and the PDFs and decks they link to."""
         return self.build_dir / lang_dir(course.lang) / "docs"
+
+    def templates(self, folder: str) -> Environment:
+        """The Jinja2 templates of `theme/<folder>/` (a course's own theme first). One
+        environment per build and folder, its compiled templates kept in `.build/jinja`:
+        compiling them again for every edition was a second of each rebuild."""
+        if folder not in self._templates:
+            from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
+
+            cache = self.build_dir / "jinja"
+            cache.mkdir(parents=True, exist_ok=True)
+            self._templates[folder] = Environment(
+                loader=FileSystemLoader([str(d / folder) for d in self.theme_dirs]),
+                autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
+                bytecode_cache=FileSystemBytecodeCache(str(cache)))
+        return self._templates[folder]
 
     def strings(self, course: Course) -> Strings:
         """The interface strings of the course's language."""

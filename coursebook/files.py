@@ -151,6 +151,7 @@ def forget() -> None:
     """Forget what paths led to: files may have changed since the last run (serve)."""
     _target.cache_clear()
     image_problem.cache_clear()
+    _PAGES.clear()
 
 
 def localized(path: Path, lang: str) -> Path:
@@ -174,8 +175,22 @@ class CoursePage:
     anchor: str  # e.g. activity-warm-up ("" when no PDF holds it)
 
 
+_PAGES: list[tuple[Course, dict[Path, CoursePage]]] = []  # the last courses asked about, newest first
+
+
 def course_pages(course: Course) -> dict[Path, CoursePage]:
-    """Every course Markdown file (by resolved source path) and where it is published."""
+    """Every course Markdown file (by resolved source path) and where it is published. Once
+    per course: each page and printer asks, and resolving every path each time made a build
+    grow with the square of its modules."""
+    for known, pages in _PAGES:
+        if known is course:
+            return pages
+    pages = _course_pages(course)
+    _PAGES[:] = [(course, pages), *_PAGES[:15]]
+    return pages
+
+
+def _course_pages(course: Course) -> dict[Path, CoursePage]:
     def key(text) -> Path:
         return (text.src.path if text.src else text.path).resolve()
 

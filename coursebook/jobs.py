@@ -20,12 +20,11 @@ import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
-from importlib import metadata
+from functools import partial
 from pathlib import Path
 
-from . import __version__
 from .context import Context
+from .memo_db import engine_digest, versions
 
 
 @dataclass(frozen=True)
@@ -39,8 +38,8 @@ class Job:
 
     def key(self) -> str:
         h = hashlib.sha256()
-        h.update(f"{self.func.__module__}.{self.func.__qualname__}|{__version__}|{_versions()}".encode())
-        h.update(_engine_digest().encode())
+        h.update(f"{self.func.__module__}.{self.func.__qualname__}|{versions()}".encode())
+        h.update(engine_digest().encode())
         h.update(repr(self.args).encode())
         for dep in sorted(set(self.deps)):
             h.update(str(dep).encode())
@@ -60,28 +59,6 @@ class RenderError(Exception):
 
     def __str__(self) -> str:
         return f"{self.document}: {self.message}"
-
-
-@lru_cache(maxsize=1)
-def _engine_digest() -> str:
-    """A hash of the engine's own code: a renderer that changes renders again (without --clean)."""
-    h = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _versions() -> str:
-    names = ("weasyprint", "python-pptx", "Markdown", "pymdown-extensions", "pydyf")
-    return ",".join(_version(n) for n in names)
-
-
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "-"
 
 
 def _run(job: Job, target: Path, inputs: tuple[Path, ...] = ()) -> None:

@@ -19,7 +19,8 @@ from typing import Any
 import markdown as md
 import yaml
 
-from .mdx_trainer import Answer, Solutions
+from .mdx_trainer import SOLUTION, Answer, Solutions
+from .memo_db import Memo
 
 EXTENSION = "coursebook.mdx_trainer"
 # our extensions, in every output whatever the course's mkdocs.yml lists: trainer text removed
@@ -31,6 +32,19 @@ NESTED_OPEN = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+)?)(!!!|\?\?\?\+?)\s+trai
 TRAINER_DIV = re.compile(r"""^(\s*)<div\b([^>]*)\bclass\s*=\s*(["'])trainer\3([^>]*)>\s*$""")
 ATTR_TRAINER = re.compile(r"(\{:?[^}\n]*?\.)trainer(?=[\s}])")
 FENCE = re.compile(r"^\s*(```|~~~)")
+# extensions whose HTML depends on the text alone (no other file read, no clock): conversions
+# with only these (and ours) are remembered between builds
+PURE = frozenset({
+    "abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "sane_lists", "tables", "toc",
+    "fenced_code", "codehilite", "legacy_attrs", "legacy_em", "nl2br", "smarty", "wikilinks",
+    *(f"markdown.extensions.{x}" for x in ("abbr", "admonition", "attr_list", "def_list", "footnotes",
+                                             "md_in_html", "sane_lists", "tables", "toc", "fenced_code")),
+    *(f"pymdownx.{x}" for x in ("details", "highlight", "inlinehilite", "superfences", "tabbed", "arithmatex",
+                                "tilde", "caret", "mark", "betterem", "critic", "emoji", "escapeall", "keys",
+                                "magiclink", "progressbar", "saneheaders", "smartsymbols", "tasklist",
+                                "blocks.admonition", "blocks.details", "blocks.tab", "blocks.html",
+                                "blocks.definition", "fancylists", "striphtml")),
+})
 
 
 class _MkDocsLoader(yaml.SafeLoader):
@@ -113,13 +127,28 @@ ConfigDumper.add_representer(types.BuiltinFunctionType, _name_tag)
 class Markdown:
     """Converts Markdown to HTML with the project's extensions (site, PDF and slides)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, memo: Memo | None = None):
+        """`memo`: conversions kept between builds (`memo.py`), used when every extension is a
+        pure function of the text (one that reads other files, e.g. snippets, is not)."""
         names, configs = extensions(root)
         self._md = md.Markdown(extensions=names, extension_configs=configs)
+        pure = all(n in PURE or n.startswith("coursebook.") for n in names)
+        self._memo, self._config = (memo if pure else None), repr((names, configs))
 
     def html(self, text: str, solutions: Solutions | None = None) -> str:
         """HTML without trainer-only text; `solutions` (when given) drops or collects the
-        text's solutions (see `mdx_trainer.Solutions`)."""
+        text's solutions (see `mdx_trainer.Solutions`): a text with none converts alike
+        either way, so its HTML may come from the memo."""
+        if self._memo is None or (solutions is not None and SOLUTION in text.lower()):
+            return self._convert(text, solutions)
+        key = self._memo.key("markdown", self._config, text)
+        html = self._memo.get(key)
+        if html is None:
+            html = self._convert(text, None)
+            self._memo.put(key, html)
+        return html
+
+    def _convert(self, text: str, solutions: Solutions | None) -> str:
         self._md.reset()
         self._md.coursebook_solutions = solutions
         try:

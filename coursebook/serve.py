@@ -143,6 +143,7 @@ class Preview:
             built = site.build_edition(course, ctx, work, offline=False)
             with self.lock:
                 _swap(built.path, self.out / lang_dir(course.lang), publish=True)
+        ctx.memo.close()
         if not (self.out / "index.html").exists():
             site.write_index(courses, self.out)
         return [c.lang for c in courses]

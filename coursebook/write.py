@@ -35,6 +35,9 @@ def build_time() -> dt.datetime:
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
 
 
+PACKED = (".pdf", ".pptx", ".png", ".jpg", ".jpeg", ".woff", ".woff2", ".zip", ".gz")
+
+
 def deterministic_zip(entries: Iterable[tuple[str, bytes]], out: Path) -> None:
     """Write `entries` (name, data) into the zip `out` in their order, every member with the
     build time and the same permissions: the same entries give the same bytes."""
@@ -42,7 +45,9 @@ def deterministic_zip(entries: Iterable[tuple[str, bytes]], out: Path) -> None:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in entries:
             info = zipfile.ZipInfo(name, stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # compressed already (PDF streams, PPTX, images, fonts): stored, not deflated again
+            packed = name.lower().endswith(PACKED)
+            info.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, data)
 

@@ -5,13 +5,14 @@ MkDocs can build "dirty" (only pages newer than their HTML), but it trusts file 
 search index then holds only the pages it rendered. Here the decision is made from content
 hashes: each build records a hash of every file of the site source and of everything else
 MkDocs reads (configs, theme overrides, the list of files, the engine's version — the
-*structure*). When the structure is unchanged, the last output is copied, the HTML of the
-changed pages is removed, the unchanged sources are dated before any output, and MkDocs
-builds dirty; the search index is then the last one with the changed pages' entries replaced,
+*structure*). When the structure is unchanged, the last output is taken over (its files
+that MkDocs may write again get copies of their own: the published site shares the others by
+hard links), the HTML of the changed pages is removed, the unchanged sources are dated before
+any output, and MkDocs builds dirty; the search index is then the last one with the changed pages' entries replaced,
 in place. Anything else (a new page, a nav title, the theme, Zensical) is a full build.
 
 Outputs live in `.build/<lang>/<name>-out` and are published by hard links; a build never
-writes into a published file: it works on a fresh copy (`<name>-next`) and swaps it in.
+writes into a published file: it works in `<name>-next` and renames it into place.
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ def build(engine: str, work: Path, name: str, overrides: dict | None = None,
             and (out / MATERIAL_INDEX).is_file():
         changed = {rel for rel, h in now["files"].items() if last["files"].get(rel) != h}
         changed |= {rel for rel in always if rel in now["files"]}
-        shutil.copytree(out, nxt, copy_function=shutil.copy2)  # copies, never links: rewritten below
+        out.rename(nxt)
+        _own_copies(nxt, {_page_html(rel) for rel in now["files"] if rel not in changed})
         for rel in now["files"]:
             if rel in changed:
                 (nxt / _page_html(rel)).unlink(missing_ok=True)
@@ -133,6 +135,19 @@ def build(engine: str, work: Path, name: str, overrides: dict | None = None,
     nxt.rename(out)
     state.write_text(json.dumps(now), encoding="utf-8")
     return Built(out, mode, sorted(rebuilt) if rebuilt is not None else [])
+
+
+def _own_copies(site: Path, kept: set[str]) -> None:
+    """Give every file of `site` its own copy, except `kept`: the outputs of unchanged
+    sources, which a dirty build does not write. The others (sitemap, 404 page, search
+    index, theme files, what a plugin writes) may be written in place, and a published copy
+    shares their data by hard links: writing into it would change the published site."""
+    for path in site.rglob("*"):
+        if path.is_file() and not path.is_symlink() and path.relative_to(site).as_posix() not in kept \
+                and path.stat().st_nlink > 1:
+            tmp = path.with_name(path.name + ".own")
+            shutil.copy2(path, tmp)
+            os.replace(tmp, path)
 
 
 def publish(src: Path, dst: Path) -> None:

@@ -9,8 +9,6 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
 from .. import embed, layout
 from ..agenda import compute_agenda, hhmm
 from ..context import Context
@@ -199,8 +197,7 @@ def _page_of(t: Strings) -> str:
 def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     """The jobs that write this course's handouts, workbook and trainer's guide into `docs/handouts/`."""
     t = ctx.strings(course)
-    env = Environment(loader=FileSystemLoader([str(d / "pdf") for d in ctx.theme_dirs]),
-                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env = ctx.templates("pdf")
     c = course.config
     base = {"course": c, "lang": course.lang, "dir": direction(course.lang),
             "t": t, "date": build_date(), "paper": c.paper, "page_of": _page_of(t), "chapter": None,

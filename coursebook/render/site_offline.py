@@ -86,8 +86,10 @@ def offline_zip(course: Course, work: Path, site: Path, engine: str = engines.DE
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     inner = source / layout.offline_zip(course)  # the empty placeholder the site source holds
     files = sorted(p for p in source.rglob("*") if p.is_file() and p != inner)
+    zip_path.unlink(missing_ok=True)  # a new file: the last one may be published (a hard link)
     deterministic_zip(((p.relative_to(source).as_posix(), p.read_bytes()) for p in files), zip_path)
     for path in (site / x for x in SEARCHED):
         if path.is_file():
             text = path.read_text(encoding="utf-8")
+            path.unlink()
             path.write_text(text.replace(pages.ZIP_SIZE, pages.size(zip_path)), encoding="utf-8")

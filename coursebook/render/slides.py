@@ -10,8 +10,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
 from .. import layout
 from ..context import Context
 from ..deck import Slide
@@ -137,8 +135,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     if logo:  # the footer's logo, as in the PowerPoint deck
         shutil.copyfile(logo, out_dir / "reveal" / logo.name)
     write_css(out_dir / "reveal")  # code colours; maths from the site's KaTeX (../assets/katex)
-    env = Environment(loader=FileSystemLoader([str(d / "slides") for d in ctx.theme_dirs]),
-                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env = ctx.templates("slides")
     c = course.config
     base = {"course": c, "lang": course.lang, "t": t, "date": build_date(), "paper": c.paper,
             "dir": direction(course.lang)}
@@ -167,7 +164,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
 
 def warn_overflow(course: Course, ctx: Context, report) -> None:
     """After the jobs: a warning at file:line for each slide too full for its frame."""
-    report_overflow(course, ctx.docs(course), layout.deck_pdf, report)
+    report_overflow(course, ctx.docs(course), layout.deck_pdf, report, ctx.memo)
 
 
 def _logo(ctx: Context, course: Course) -> Path | None:

@@ -7,9 +7,11 @@ cached PDF still warns: the ids travel with it."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ..diagnostics import Report
+from ..memo_db import Memo
 from ..model import Course
 from .pdf_write import PDF_OPTIONS, confined
 
@@ -94,23 +96,30 @@ def write_slides_pdf(html: str, base_url: str, stylesheets: tuple[str, ...], all
         document.write_pdf(out, custom_metadata=bool(found), **PDF_OPTIONS)
 
 
-def overflow_ids(pdf: Path) -> list[str]:
-    """The slides a slide PDF had to shrink or clip (written by `write_slides_pdf`)."""
+def overflow_ids(pdf: Path, memo: Memo | None = None) -> list[str]:
+    """The slides a slide PDF had to shrink or clip (written by `write_slides_pdf`); read
+    back once per PDF (`memo`: by its bytes' hash), not at every build."""
     from pypdf import PdfReader
 
     if not pdf.is_file():
         return []
-    info = PdfReader(pdf).metadata or {}
-    return str(info.get("/" + KEY, "") or "").split()
+    key = memo.key("overflow", hashlib.sha256(pdf.read_bytes()).hexdigest()) if memo else ""
+    found = memo.get(key) if memo else None
+    if found is None:
+        info = PdfReader(pdf).metadata or {}
+        found = str(info.get("/" + KEY, "") or "").split()
+        if memo:
+            memo.put(key, found)
+    return found
 
 
-def report_overflow(course: Course, docs: Path, deck_pdf, report: Report) -> None:
+def report_overflow(course: Course, docs: Path, deck_pdf, report: Report, memo: Memo | None = None) -> None:
     """Warn, at the slide's file and line, for every slide that does not fit its frame."""
     for module in course.modules:
         if not module.deck:
             continue
         by_id = {s.id: s for s in module.deck.slides}
-        for ident in overflow_ids(docs / deck_pdf(module)):
+        for ident in overflow_ids(docs / deck_pdf(module), memo):
             slide = by_id.get(ident)
             if slide is None:
                 continue

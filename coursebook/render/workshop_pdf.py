@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ..context import Context
@@ -93,8 +92,7 @@ def _writer(w: Workshop, ctx: Context, folder: Path, jobs: list[Job]) -> tuple[A
     `theme/pdf/`, with what every workshop PDF shows (the workshop's facts, the logo)."""
     course = w.course
     t = ctx.strings(course)
-    env = Environment(loader=FileSystemLoader([str(d / "pdf") for d in ctx.theme_dirs]),
-                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env = ctx.templates("pdf")
     c = course.config
     logo = _logo(ctx, c.organisation.logo)
     base = {"course": c, "lang": course.lang, "dir": direction(course.lang), "t": t,

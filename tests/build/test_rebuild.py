@@ -6,6 +6,7 @@ site a full build makes."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -150,6 +151,31 @@ def test_a_site_rebuilt_page_by_page_is_the_full_build(repo: Path, tmp_path: Pat
         full = tree(repo / "site" / "en")
         assert sorted(dirty) == sorted(full)
         assert [k for k in full if dirty[k] != full[k]] == []  # byte for byte, search index included
+    finally:
+        module.write_text(before, encoding="utf-8")
+        rebuild(repo)
+
+
+def test_a_rebuild_never_writes_into_the_published_files(repo: Path, tmp_path: Path) -> None:
+    """The published site shares its files with `.build` by hard links: a rebuild (dirty site,
+    search index, sitemap, CSP, the zip's size) must replace files, never write into them, or
+    a reader of the site would see it change half-way (and a failed build would leave it so)."""
+    site = repo / "site"
+    held = tmp_path / "held"
+    kept = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(site).as_posix()
+            (held / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, held / rel)  # a reader holding the published file open
+            kept[rel] = path.read_bytes()
+    module = repo / "modules" / "01-basics" / "module.md"
+    before = edit(module, "More participant text.", "More participant text about biogas.")
+    try:
+        done = rebuild(repo)
+        assert done.sites["en"].mode == "dirty"
+        assert "about biogas" in (site / "en" / "modules" / "01-basics.html").read_text()
+        assert [rel for rel, data in kept.items() if (held / rel).read_bytes() != data] == []
     finally:
         module.write_text(before, encoding="utf-8")
         rebuild(repo)
