@@ -8,6 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+# coursebook uses no pydantic plugin; looking for them imports importlib.metadata and reads every
+# installed package's entry points, a tenth of `check`'s start. Set before the schemas are made.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 from . import __version__, cli_translate, cli_workshop  # cli_workshop: workshop SLUG, new workshop (issue #19)
 from .build import OUTPUTS, Options, build, load_courses
 from .diagnostics import CourseError, Diagnostic

@@ -13,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Report
+from .diagnostics import Problem, Recorder, Report, replay
+from .memo import remember, use
 from .validate_paths import confined, link_problem
 
 LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
@@ -176,7 +177,23 @@ def _refuse(text: str, path: Path, offset: int, report: Report) -> bool:
 def parse_yaml(text: str, path: Path, offset: int, report: Report,
                loader: type[yaml.SafeLoader] | None = None) -> tuple[dict, dict]:
     """Parse a YAML mapping; return (values, line of each key path). `offset` is the
-    number of file lines before `text`, so lines point into the real file."""
+    number of file lines before `text`, so lines point into the real file. Kept between runs
+    per text (`memo`): parsing is most of loading a course."""
+    if loader is not None:
+        return _parse_yaml(text, path, offset, report, loader)
+
+    def parse() -> tuple[dict, dict, list[Problem]]:
+        recorder = Recorder()
+        data, lines = _parse_yaml(text, path, offset, recorder)  # type: ignore[arg-type]
+        return data, lines, recorder.problems
+
+    data, lines, problems = remember("parse_yaml", (str(offset), text), parse)
+    replay(report, path, problems)
+    return data, lines
+
+
+def _parse_yaml(text: str, path: Path, offset: int, report: Report,
+                loader: type[yaml.SafeLoader] | None = None) -> tuple[dict, dict]:
     lines: dict[tuple, int] = {(): max(offset, 1)}  # the '---' line, or line 1
     if len(text) > MAX_YAML_CHARS:
         report.error(path, offset + 1, f"the YAML metadata has {len(text) // 1024} KB; the limit "
@@ -295,6 +312,8 @@ def _group(paths: list[Path], reader, languages: set[str] | None, report: Report
 def load_project(root: Path, report: Report) -> Sources:
     """Read every file of the course under `root`. A symbolic link leading outside the
     repository (or nowhere) is reported and not read."""
+    use(root)  # what is kept between runs of this course (parsed YAML, segments, …)
+
     def files(folder: Path, pattern: str) -> list[Path]:
         return list(folder.glob(pattern)) if confined([folder], root, report) else []
 
