@@ -100,10 +100,24 @@ def theme_file(root: Path, rel: str) -> Path:
     return ENGINE_THEME / rel
 
 
+def _plainly_inside(path: Path, root: Path) -> bool:
+    """`link_problem(path, root)` is None, known cheaply: the file is no link, and its folder
+    (resolved once per run, as resolving every file is a tenth of loading) is in the repository."""
+    if path.name in ("", ".", "..") or path.is_symlink():
+        return False
+    key = (path.parent, root)
+    if key not in _FOLDERS:
+        _FOLDERS[key] = path.parent.resolve().is_relative_to(root.resolve())
+    return _FOLDERS[key]
+
+
+_FOLDERS: dict[tuple[Path, Path], bool] = {}  # folder, root → inside: emptied by each load_project
+
+
 def read_text(path: Path, report: Report) -> str | None:
     """Read UTF-8 text; accept a BOM and CRLF; report bytes that are not UTF-8, and refuse a
     symbolic link that leads outside the repository or nowhere."""
-    problem = link_problem(path, report.root)
+    problem = None if _plainly_inside(path, report.root) else link_problem(path, report.root)
     if problem:
         report.error(path, 0, problem, "copy the file into the repository instead, or remove the link")
         return None
@@ -313,6 +327,7 @@ def load_project(root: Path, report: Report) -> Sources:
     """Read every file of the course under `root`. A symbolic link leading outside the
     repository (or nowhere) is reported and not read."""
     use(root)  # what is kept between runs of this course (parsed YAML, segments, …)
+    _FOLDERS.clear()  # a folder may have become a link since the last run
 
     def files(folder: Path, pattern: str) -> list[Path]:
         return list(folder.glob(pattern)) if confined([folder], root, report) else []
