@@ -21,7 +21,7 @@ from typing import TypeVar
 T = TypeVar("T")
 ENGINE = Path(__file__).resolve().parent
 FILE = Path(".build") / "check" / "memo.pickle"
-MAX_ENTRIES = 50_000  # beyond it, only what the last run used is kept
+MAX_ENTRIES = 50_000  # beyond it (or twice what the last run used), only what it used is kept
 
 
 def _engine_digest() -> str:
@@ -61,20 +61,23 @@ class Store:
     def save(self) -> None:
         if not self.dirty or self.path is None:
             return
-        if len(self.entries) > MAX_ENTRIES:
-            self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+        self.dirty = False
+        entries, used = dict(self.entries), set(self.used)  # copies: `serve` may check meanwhile
+        if len(entries) > 2 * len(used) + 1000 or len(entries) > MAX_ENTRIES:
+            # results of texts no longer there (edited since): dropped once they outnumber the live ones
+            entries = self.entries = {k: v for k, v in entries.items() if k in used}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
             with tmp.open("wb") as f:
-                pickle.dump((digest(), self.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((digest(), entries), f, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(self.path)
-            self.dirty = False
         except OSError:
             self.path = None  # a read-only repository: keep results in memory only
 
 
 _DIGEST: list[str] = []
+_KEYS: dict[tuple[str, tuple[str, ...]], bytes] = {}
 _STORES: dict[Path, Store] = {}
 _CURRENT: list[Store] = []
 
@@ -101,12 +104,17 @@ def remember(name: str, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
     if not _CURRENT:
         return compute()
     store = _CURRENT[0]
-    h = hashlib.blake2b(name.encode(), digest_size=20)
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    key = h.digest()
+    key = _KEYS.get((name, parts))  # a text checked by every edition is hashed once
+    if key is None:
+        h = hashlib.blake2b(name.encode(), digest_size=20)
+        for part in parts:
+            data = part.encode("utf-8", "surrogatepass")
+            h.update(len(data).to_bytes(8, "little"))
+            h.update(data)
+        key = h.digest()
+        if len(_KEYS) > MAX_ENTRIES:
+            _KEYS.clear()
+        _KEYS[(name, parts)] = key
     store.used.add(key)
     kept = store.entries.get(key)
     if kept is not None:
