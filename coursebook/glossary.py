@@ -17,8 +17,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass
+from functools import cached_property, partial
 from pathlib import Path
 
 from .diagnostics import Report
@@ -35,15 +35,16 @@ class Term:
     targets: dict[str, list[str]]  # language → accepted translations (the first is preferred)
     note: str = ""
     line: int = 0
-    pattern: re.Pattern = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        # a term matches as a word with any ending (NCPC → NCPCs), its first letter in either
-        # case (a sentence may start with it), the rest as written: "Global Action Plan", a
-        # name, is not the term "action plan"
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        """Compiled when a source text is searched (not when every text's result is remembered).
+        A term matches as a word with any ending (NCPC → NCPCs), its first letter in either
+        case (a sentence may start with it), the rest as written: "Global Action Plan", a
+        name, is not the term "action plan"."""
         first, rest = self.term[0], self.term[1:]
         head = f"[{re.escape(first.lower())}{re.escape(first.upper())}]" if first.isalpha() else re.escape(first)
-        self.pattern = re.compile(r"(?<![\w-])" + head + r"\s+".join(map(re.escape, rest.split(" "))) + r"\w*")
+        return re.compile(r"(?<![\w-])" + head + r"\s+".join(map(re.escape, rest.split(" "))) + r"\w*")
 
 
 def load_glossary(root: Path, report: Report, langs: list[str] | None = None) -> list[Term]:
