@@ -214,15 +214,81 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem} GiB memory, Python {platform.python_version()}, {platform.system()}"
 
 
-def check_times(root: Path, runs: int) -> tuple[Stat, Stat]:
-    """`python build.py check` as a command (process start and imports included), and the same
-    validation inside a running process (what `serve` pays on each edit)."""
-    from coursebook.build import load_courses
+CHECKED = "modules/06-ncpc-roles/module.es.md"  # the translation `check_times` edits before each run
 
+
+def _prose_lines(text: str) -> list[int]:
+    """1-based lines of body paragraphs (not front matter, code, headings or lists)."""
+    lines, out, fence = text.split("\n"), [], False
+    start = lines.index("---", 1) + 1 if lines[0] == "---" else 0
+    for n, line in enumerate(lines[start:], start + 1):
+        if line.startswith(("```", "~~~")):
+            fence = not fence
+        elif not fence and line[:1].isalpha():
+            out.append(n)
+    return out
+
+
+def _broken_link(root: Path, original: str, i: int) -> tuple[str, int]:
+    """Write `CHECKED` with a broken link appended to a different paragraph line each run (run i);
+    return the link's target and line."""
+    lines = original.split("\n")
+    at = _prose_lines(original)[i * 7 % len(_prose_lines(original))]
+    target = f"files/missing-{i}.csv"
+    lines[at - 1] += f" [datos]({target})"
+    (root / CHECKED).write_text("\n".join(lines), encoding="utf-8")
+    return target, at
+
+
+def _assert_reported(output: str, target: str, line: int) -> None:
+    """`check` reports the new broken link at its file:line, and no link of an earlier run."""
+    mine = [x for x in output.splitlines() if "missing-" in x]
+    assert len(mine) == 1 and mine[0].startswith(f"{CHECKED}:{line}: error") and target in mine[0], output
+
+
+def check_times(root: Path, runs: int) -> tuple[Stat, Stat]:
+    """`python build.py check` as a command (process start and imports included; the child runs
+    without PYTHONDONTWRITEBYTECODE, so its modules load from bytecode as a user's do), and the
+    same validation inside a running process (what `serve` pays on each edit). Before each run a
+    real edit: a broken link added to a different line of `CHECKED` (the previous one removed);
+    each run's output must report it at that file:line, and no other."""
+    from coursebook.build import load_courses
+    from coursebook.diagnostics import CourseError
+
+    original = (root / CHECKED).read_text(encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     command = [sys.executable, str(ROOT / "build.py"), "check", "-q", "--root", str(root)]
-    cli = measure(runs, lambda: subprocess.run(command, check=True, capture_output=True))
-    load_courses(Options(root, verbosity=0))  # warm: imports, Markdown, the config check
-    return cli, measure(runs, lambda: load_courses(Options(root, verbosity=0)))
+    edits: list[tuple[str, int]] = []
+    outputs: list[str] = []
+
+    def before(i: int) -> None:
+        edits.append(_broken_link(root, original, i))
+
+    def command_after(i: int) -> None:
+        _assert_reported(outputs[-1], *edits[-1])
+
+    def run_command() -> None:
+        done = subprocess.run(command, capture_output=True, text=True, env=env)
+        assert done.returncode == 1, done.stderr  # the broken link is an error
+        outputs.append(done.stderr)
+
+    def run_inside() -> None:
+        try:
+            load_courses(Options(root, verbosity=0))
+        except CourseError as exc:
+            outputs.append("\n".join(d.format() for d in exc.diagnostics))
+        else:
+            raise AssertionError("check found no broken link")
+
+    subprocess.run(command, capture_output=True, env=env)  # warm: the unedited course's check cache
+    try:
+        cli = measure(runs, run_command, before, command_after)
+        (root / CHECKED).write_text(original, encoding="utf-8")
+        load_courses(Options(root, verbosity=0))  # warm: imports, Markdown, the config check
+        warm = measure(runs, run_inside, lambda i: before(runs + i), command_after)
+    finally:
+        (root / CHECKED).write_text(original, encoding="utf-8")
+    return cli, warm
 
 
 def default_course(work: Path, runs: int) -> tuple[list[str], Path, Path]:

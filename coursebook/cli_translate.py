@@ -13,8 +13,6 @@ from . import glossary
 from .build import Options
 from .diagnostics import Report
 from .load import load_project
-from .po import export, history, known, po_path
-from .po_import import import_all
 from .scaffold import in_repository, write_source
 from .status import FileStatus, block_status, coverage, kind_of, languages, translation_status
 from .validate import validate_files
@@ -76,6 +74,8 @@ def _folder(root: Path, given: Path | None) -> Path:
 def run(args: argparse.Namespace, options: Options) -> int:
     """export-po / import-po: every problem at once, nothing written on error."""
     from .cli import print_diagnostics
+    from .po import export  # the PO machinery: loaded only for these commands
+    from .po_import import import_all
 
     report = options.report
     sources = _sources(options)
@@ -164,6 +164,7 @@ def _json(f: FileStatus) -> dict:
 
 def _diff(sources, options: Options, lang: str, name: str) -> int:
     from .cli import print_diagnostics
+    from .po import history, known, po_path
 
     root = options.root
     given = Path(name)

@@ -21,15 +21,16 @@ import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .build import FIXED_EPOCH, Options, load_courses
-from .context import Context
 from .diagnostics import CourseError, did_you_mean
-from .jobs import RenderError, Runner
-from .render import workshop_ics
 from .scaffold import in_repository, slugify
 from .workshop import FOLDER, SLUG, private_dir, read_participants
 from .write import build_dir
+
+if TYPE_CHECKING:
+    from .context import Context
 
 EPILOG = """examples:
   python build.py workshop lima-2027                  pack, blank sign-in sheets, evaluation form,
@@ -131,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
         print("coursebook: this workshop has no participant list; give one with --participants FILE",
               file=sys.stderr)
         return 2
+    from .context import Context  # the renderers' machinery: not loaded by `check`
+
     os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     ctx = Context(root, build_dir(root), verbosity, engine=courses[0].config.engine)
     written = _render(workshop, ctx, out, args.private)
@@ -144,7 +147,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _render(workshop, ctx: Context, out: Path, named: bool) -> list[Path] | None:
-    from .render import workshop_pdf
+    from .jobs import RenderError, Runner
+    from .render import workshop_ics, workshop_pdf
 
     scratch = build_dir(ctx.root) / "workshop" / workshop.slug  # public_jobs writes below docs/workshops/
     shutil.rmtree(scratch, ignore_errors=True)

@@ -128,3 +128,29 @@ def line_counter(text: str) -> Callable[[int], int]:
 def _newlines(text: str) -> list[int]:
     """Where `text`'s line breaks are (a text is checked by several checks in turn)."""
     return [m.start() for m in re.finditer("\n", text)]
+
+
+Problem = tuple[str, int, str, str]  # level, line, message, hint: a diagnostic without its file
+
+
+class Recorder:
+    """Stands in for a `Report` while a check of one text runs, so that what it finds can be
+    kept (see `memo`) and told to the real report, for the text's file, in a later run."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(self, path: object, line: int, message: str, hint: str = "") -> None:
+        self.problems.append(("error", line, message, hint))
+
+    def warning(self, path: object, line: int, message: str, hint: str = "") -> None:
+        self.problems.append(("warning", line, message, hint))
+
+    def full(self, path: object, level: str = "error") -> bool:
+        return False
+
+
+def replay(report: Report, path: Path | str, problems: Iterable[Problem]) -> None:
+    """Tell `report` what a `Recorder` found, at `path`."""
+    for level, line, message, hint in problems:
+        (report.error if level == "error" else report.warning)(path, line, message, hint)

@@ -8,12 +8,13 @@ from __future__ import annotations
 import glob
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import unquote
 
 from . import layout
 from .diagnostics import Report, line_counter
+from .memo import remember
 from .model import Course
 
 IMAGE_EXTS = (".svg", ".png", ".jpg", ".jpeg")
@@ -65,7 +66,12 @@ def blank_code(text: str) -> str:
 
 
 def links(text: str) -> list[Link]:
-    """Every link and image of a Markdown text (not those shown as code), in order."""
+    """Every link and image of a Markdown text (not those shown as code), in order; kept
+    between runs per text (`memo`: `check` after an edit finds the links of the edited text only)."""
+    return remember("links", (text,), partial(_links, text))
+
+
+def _links(text: str) -> list[Link]:
     prose = blank_code(text)
     line_at = line_counter(prose)
     found = []

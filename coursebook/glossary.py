@@ -17,12 +17,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property, partial
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from .diagnostics import Report
-from .load import Sources, parse_yaml, read_text
+from .load import SourceFile, Sources, parse_yaml, read_text
+from .memo import remember
 from .status import kinds, languages, pair
 
 GLOSSARY = Path("course") / "glossary.yml"
@@ -34,15 +35,16 @@ class Term:
     targets: dict[str, list[str]]  # language → accepted translations (the first is preferred)
     note: str = ""
     line: int = 0
-    pattern: re.Pattern = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        # a term matches as a word with any ending (NCPC → NCPCs), its first letter in either
-        # case (a sentence may start with it), the rest as written: "Global Action Plan", a
-        # name, is not the term "action plan"
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        """Compiled when a source text is searched (not when every text's result is remembered).
+        A term matches as a word with any ending (NCPC → NCPCs), its first letter in either
+        case (a sentence may start with it), the rest as written: "Global Action Plan", a
+        name, is not the term "action plan"."""
         first, rest = self.term[0], self.term[1:]
         head = f"[{re.escape(first.lower())}{re.escape(first.upper())}]" if first.isalpha() else re.escape(first)
-        self.pattern = re.compile(r"(?<![\w-])" + head + r"\s+".join(map(re.escape, rest.split(" "))) + r"\w*")
+        return re.compile(r"(?<![\w-])" + head + r"\s+".join(map(re.escape, rest.split(" "))) + r"\w*")
 
 
 def load_glossary(root: Path, report: Report, langs: list[str] | None = None) -> list[Term]:
@@ -140,18 +142,35 @@ def misses(sources: Sources, lang: str, terms: list[Term]) -> list[tuple[Path, i
     and which lacks every agreed target of it."""
     out = []
     wanted = [t for t in terms if lang in t.targets]
+    by_term = {t.term: t for t in wanted}
+    agreed = repr([(t.term, t.targets[lang]) for t in wanted])
     for kind, loc in kinds(sources) if wanted else ():
         tr = loc.translations.get(lang)
         if tr is None:
             continue
-        p = pair(loc.source, tr, kind)
-        for i, s in enumerate(p.src):
-            j = p.pairs[i]
-            if j is None or p.record[j] == "-":
-                continue
-            for t in found(s.norm, wanted):
-                if not any(has(p.tr[j].norm, x) for x in t.targets[lang]):
-                    out.append((tr.path, p.tr[j].line, t))
+        key = (kind, lang, agreed, _fingerprint(loc.source), _fingerprint(tr))
+        for line, term in remember("glossary.misses", key, partial(_misses, loc.source, tr, kind, lang, wanted)):
+            out.append((tr.path, line, by_term[term]))
+    return out
+
+
+def _fingerprint(sf: SourceFile) -> str:
+    """All of a file that its segments derive from (not its path)."""
+    return repr((sf.meta, sorted(sf.lines.items()), sf.body, sf.body_line))
+
+
+def _misses(source: SourceFile, tr: SourceFile, kind: str, lang: str, wanted: list[Term]) -> list[tuple[int, str]]:
+    """(line, term) of one translation's blocks that lack an agreed term their source holds:
+    kept between runs per text (`memo`), as segmenting both texts is most of the work."""
+    out = []
+    p = pair(source, tr, kind)
+    for i, s in enumerate(p.src):
+        j = p.pairs[i]
+        if j is None or p.record[j] == "-":
+            continue
+        for t in found(s.norm, wanted):
+            if not any(has(p.tr[j].norm, x) for x in t.targets[lang]):
+                out.append((p.tr[j].line, t.term))
     return out
 
 
@@ -177,6 +196,8 @@ def to_csv(terms: list[Term], lang: str, source_lang: str) -> str:
 
 def to_tbx(terms: list[Term], lang: str, source_lang: str) -> str:
     """The glossary as TBX (TermBase eXchange, TBX-Basic), for memoQ and Trados."""
+    from xml.sax.saxutils import escape, quoteattr  # imports urllib.request: not at `check`'s start
+
     rows = []
     for n, t in enumerate((t for t in terms if lang in t.targets), 1):
         note = f"\n        <descrip type=\"definition\">{escape(t.note)}</descrip>" if t.note else ""

@@ -13,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Report
+from .diagnostics import Problem, Recorder, Report, replay
+from .memo import remember, use
 from .validate_paths import confined, link_problem
 
 LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
@@ -99,10 +100,24 @@ def theme_file(root: Path, rel: str) -> Path:
     return ENGINE_THEME / rel
 
 
+def _plainly_inside(path: Path, root: Path) -> bool:
+    """`link_problem(path, root)` is None, known cheaply: the file is no link, and its folder
+    (resolved once per run, as resolving every file is a tenth of loading) is in the repository."""
+    if path.name in ("", ".", "..") or path.is_symlink():
+        return False
+    key = (path.parent, root)
+    if key not in _FOLDERS:
+        _FOLDERS[key] = path.parent.resolve().is_relative_to(root.resolve())
+    return _FOLDERS[key]
+
+
+_FOLDERS: dict[tuple[Path, Path], bool] = {}  # folder, root → inside: emptied by each load_project
+
+
 def read_text(path: Path, report: Report) -> str | None:
     """Read UTF-8 text; accept a BOM and CRLF; report bytes that are not UTF-8, and refuse a
     symbolic link that leads outside the repository or nowhere."""
-    problem = link_problem(path, report.root)
+    problem = None if _plainly_inside(path, report.root) else link_problem(path, report.root)
     if problem:
         report.error(path, 0, problem, "copy the file into the repository instead, or remove the link")
         return None
@@ -176,7 +191,23 @@ def _refuse(text: str, path: Path, offset: int, report: Report) -> bool:
 def parse_yaml(text: str, path: Path, offset: int, report: Report,
                loader: type[yaml.SafeLoader] | None = None) -> tuple[dict, dict]:
     """Parse a YAML mapping; return (values, line of each key path). `offset` is the
-    number of file lines before `text`, so lines point into the real file."""
+    number of file lines before `text`, so lines point into the real file. Kept between runs
+    per text (`memo`): parsing is most of loading a course."""
+    if loader is not None:
+        return _parse_yaml(text, path, offset, report, loader)
+
+    def parse() -> tuple[dict, dict, list[Problem]]:
+        recorder = Recorder()
+        data, lines = _parse_yaml(text, path, offset, recorder)  # type: ignore[arg-type]
+        return data, lines, recorder.problems
+
+    data, lines, problems = remember("parse_yaml", (str(offset), text), parse)
+    replay(report, path, problems)
+    return data, lines
+
+
+def _parse_yaml(text: str, path: Path, offset: int, report: Report,
+                loader: type[yaml.SafeLoader] | None = None) -> tuple[dict, dict]:
     lines: dict[tuple, int] = {(): max(offset, 1)}  # the '---' line, or line 1
     if len(text) > MAX_YAML_CHARS:
         report.error(path, offset + 1, f"the YAML metadata has {len(text) // 1024} KB; the limit "
@@ -295,6 +326,9 @@ def _group(paths: list[Path], reader, languages: set[str] | None, report: Report
 def load_project(root: Path, report: Report) -> Sources:
     """Read every file of the course under `root`. A symbolic link leading outside the
     repository (or nowhere) is reported and not read."""
+    use(root)  # what is kept between runs of this course (parsed YAML, segments, …)
+    _FOLDERS.clear()  # a folder may have become a link since the last run
+
     def files(folder: Path, pattern: str) -> list[Path]:
         return list(folder.glob(pattern)) if confined([folder], root, report) else []
 

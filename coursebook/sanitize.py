@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 
 from .diagnostics import line_counter
+from .memo import remember
 
 if TYPE_CHECKING:
     from .diagnostics import Report
@@ -256,5 +258,10 @@ def check_course(course: Course, report: Report, checked: set | None = None) -> 
         if ("sanitize", path, first, text, body) in checked:
             continue
         checked.add(("sanitize", path, first, text, body))
-        for line, message, hint in problems(text) if body else link_problems(text):
+        found = remember("sanitize", (str(body), text), partial(_problems, text, body))  # per text, between runs
+        for line, message, hint in found:
             report.error(path, first + line if first else 0, message, hint)
+
+
+def _problems(text: str, body: bool) -> list[tuple[int, str, str]]:
+    return list(problems(text) if body else link_problems(text))

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-import langcodes
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from .memo import remember
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # Upper bounds that catch a slipped digit (a 100,000-minute break) before the agenda uses it.
@@ -20,7 +21,7 @@ _LANG_FILE = re.compile(r"^[a-z]{2,3}(?:-(?:[A-Z]{2}|[A-Z][a-z]{3}))?$")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, defer_build=True)
 
 
 def _time(value: str) -> str:
@@ -30,13 +31,24 @@ def _time(value: str) -> str:
 
 
 def _language(value: str) -> str:
-    if not (langcodes.tag_is_valid(value) and langcodes.Language.get(value).is_valid()):
-        raise ValueError("not a language code; write a BCP 47 code such as 'es', 'pt-BR' or 'zh-Hant'")
-    if not _LANG_FILE.match(value):
-        raise ValueError("write the language in lower case, then at most a region or a script, "
-                         f"as translation file names carry it, e.g. '{langcodes.standardize_tag(value).split('-')[0]}'"
-                         " or 'pt-BR'")
+    problem = remember("language", (value,), lambda: _language_problem(value))
+    if problem:
+        raise ValueError(problem)
     return value
+
+
+def _language_problem(value: str) -> str:
+    """What is wrong with a language code, checked against the IANA registry (langcodes,
+    imported only here: its import takes a tenth of a second; the answer is kept per code)."""
+    import langcodes
+
+    if not (langcodes.tag_is_valid(value) and langcodes.Language.get(value).is_valid()):
+        return "not a language code; write a BCP 47 code such as 'es', 'pt-BR' or 'zh-Hant'"
+    if not _LANG_FILE.match(value):
+        return ("write the language in lower case, then at most a region or a script, "
+                f"as translation file names carry it, e.g. '{langcodes.standardize_tag(value).split('-')[0]}'"
+                " or 'pt-BR'")
+    return ""
 
 
 Language = Annotated[str, AfterValidator(_language)]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .load import Localized, SourceFile, Sources, split_lang
+from .memo import remember
 from .model import source_hash
 from .scaffold import in_repository, read_source, write_source
 from .segments import META_FIELDS, Doc, Segment, cut, meta_segments
@@ -99,15 +100,18 @@ class Pairing:
 def _parts(sf: SourceFile, kind: str) -> tuple[list[Segment], Doc]:
     """A file's segments, cut once per text: `check` (glossary), status and the translators'
     page all ask, and `serve` at every edit. Callers only read them."""
-    key = (sf.path, sf.body, sf.body_line, kind, repr(sf.meta), repr(sorted(sf.lines.items())))
+    key = (sf.path, sf.body, str(sf.body_line), kind, repr(sf.meta), repr(sorted(sf.lines.items())))
     if key not in _CUT:
-        meta = meta_segments(sf.meta, sf.lines, META_FIELDS[kind])
-        doc = cut(sf.body, deck=kind == "deck")
-        for s in doc.segments:
-            s.line += sf.body_line - 1
+        def parts() -> tuple[list[Segment], Doc]:
+            meta = meta_segments(sf.meta, sf.lines, META_FIELDS[kind])
+            doc = cut(sf.body, deck=kind == "deck")
+            for s in doc.segments:
+                s.line += sf.body_line - 1
+            return meta, doc
+
         if len(_CUT) > 4096:
             _CUT.clear()
-        _CUT[key] = meta, doc
+        _CUT[key] = remember("segments", key[1:], parts)  # and between runs, per text
     return _CUT[key]
 
 

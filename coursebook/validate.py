@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+from functools import partial
 from itertools import chain
 from pathlib import Path
 
@@ -16,11 +17,12 @@ from pydantic import BaseModel, ValidationError
 
 from . import embed, glossary, sanitize, schema
 from .agenda import compute_agenda, hhmm
-from .diagnostics import Report, did_you_mean
+from .diagnostics import Problem, Recorder, Report, did_you_mean, replay
 from .files import blank_code, check_links, course_pages
 from .i18n import Strings
 from .load import Localized, SourceFile, Sources
 from .maths import check_maths
+from .memo import remember
 from .model import Course
 from .refs import KINDS, find_refs
 from .validate_config import check_config, unmodelled_texts
@@ -167,6 +169,13 @@ def _texts(course: Course):
             yield s.path, s.line, s.body + "\n" + s.notes
 
 
+def _accessibility(text: str, first: int) -> list[Problem]:
+    """`_check_accessibility` of a text but what it shows as code: kept between runs (`memo`)."""
+    recorder = Recorder()
+    _check_accessibility(blank_code(text), Path(), first, recorder)  # type: ignore[arg-type]
+    return recorder.problems
+
+
 def _check_accessibility(prose: str, path: Path, first: int, report: Report) -> None:
     """Headings that skip a level, an h1 in the body, and link text that says nothing."""
     level = 1  # the page title is the h1
@@ -264,7 +273,8 @@ def check_course(course: Course, sources: Sources, report: Report, checked: set 
         if (path, first, text) in checked:
             continue  # shown unchanged by an edition already checked
         checked.add((path, first, text))
-        _check_accessibility(blank_code(text), path, first, report)  # not what is shown as code
+        replay(report, path, remember("accessibility", (str(first), text),
+                                      partial(_accessibility, text, first)))
         check_maths(text, path, first, report, course.root)  # formulas the PDFs can draw
     sanitize.check_course(course, report, checked)  # raw HTML, attributes and links outside the allowlist
 

@@ -9,10 +9,7 @@ a required key): their references and images are checked in the same run as the 
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 import logging
-import os
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -28,6 +25,7 @@ from .deck import parse_deck
 from .diagnostics import Report
 from .i18n import check_catalogues
 from .load import Localized, SourceFile, Sources, parse_yaml, read_text, theme_file
+from .memo import remember, use
 
 Problem = tuple[int, str, str, str]  # (line, level, message, hint)
 
@@ -118,28 +116,13 @@ def check_mkdocs(root: Path, report: Report) -> None:
 
 
 def _remembered(root: Path, text: str, path: str, custom_dir: str) -> tuple[Problem, ...]:
-    """`_mkdocs_problems`, kept in `.build/check/` per text and library versions: MkDocs'
-    validation loads its plugins (Material's search, jieba), a third of `check`'s time, and the
-    file seldom changes."""
-    from importlib.metadata import version
-
-    versions = "|".join(version(x) for x in ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions"))
-    key = hashlib.sha256(f"{text}\0{path}\0{custom_dir}\0{versions}".encode()).hexdigest()[:32]
-    folder = root / ".build"
-    usable = folder.is_dir() and not folder.is_symlink()  # the build's own folder, never through a link
-    kept = folder / "check" / f"mkdocs-{key}.json"
-    if usable and kept.is_file():
-        try:
-            return tuple(tuple(x) for x in json.loads(kept.read_text(encoding="utf-8")))  # type: ignore[misc]
-        except ValueError:
-            pass
-    found = _mkdocs_problems(text, path, custom_dir)
-    if usable:
-        kept.parent.mkdir(exist_ok=True)
-        tmp = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(found), encoding="utf-8")
-        tmp.replace(kept)
-    return found
+    """`_mkdocs_problems`, kept in `.build/check/` (`memo`: per text, engine and library
+    versions): MkDocs' validation loads its plugins (Material's search, jieba), a third of
+    `check`'s time, and the file seldom changes."""
+    use(root)
+    found = remember("mkdocs.yml", (text, path, custom_dir),
+                     lambda: [tuple(x) for x in _mkdocs_problems(text, path, custom_dir)])
+    return tuple(found)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=8)

@@ -1,0 +1,87 @@
+"""Results `check` keeps between runs (`coursebook/memo.py`, `.build/check/memo.pickle`): keyed
+by content and engine, so a check after an edit reports exactly what a check from scratch does."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+from coursebook import memo
+from coursebook.build import Options, load_courses
+from coursebook.diagnostics import CourseError
+from tests.conftest import write
+
+GLOSSARY = "- term: zebra\n  es: cebra\n"
+WARM_UP = "modules/01-basics/activities/warm-up.es.md"
+
+
+def diagnostics(root: Path) -> list[str]:
+    """`check`'s report, as a new process sees it: the store read back from `.build/check/`."""
+    memo.save()
+    memo._STORES.clear()
+    memo._CURRENT.clear()
+    options = Options(root, verbosity=0)
+    try:
+        load_courses(options)
+    except CourseError:
+        pass
+    memo.save()
+    return [d.format() for d in options.report.sorted()]
+
+
+def _warm_up(root: Path, text: str) -> None:
+    write(root, WARM_UP, f"""\
+        ---
+        title: Calentamiento
+        ---
+        1. {text}
+        2. Escriba tres ideas.
+        """)
+
+
+def test_a_check_after_an_edit_reports_what_a_check_from_scratch_does(mini: Path) -> None:
+    (mini / "course" / "glossary.yml").write_text(GLOSSARY, encoding="utf-8")
+    _warm_up(mini, "Hable de una cebra.")
+    before = diagnostics(mini)
+    assert (mini / memo.FILE).is_file()
+    assert not [x for x in before if "glossary" in x or "missing.csv" in x]
+
+    _warm_up(mini, "Hable de un caballo. Vea [los datos](missing.csv).")  # the agreed term gone, a broken link
+    edited = diagnostics(mini)  # everything else from the store
+    shutil.rmtree(mini / ".build" / "check")
+    assert diagnostics(mini) == edited  # from scratch: the same report
+    assert f"{WARM_UP}:4: warning: glossary: the source says 'zebra' but the translation lacks 'cebra'" \
+        in "\n".join(edited)
+    assert [x for x in edited if x.startswith(f"{WARM_UP}:4: error: link to 'missing.csv'")]
+
+    _warm_up(mini, "Hable de una cebra.")  # back as it was: the problems go
+    assert diagnostics(mini) == before
+
+
+def test_a_corrupt_or_foreign_store_is_recomputed(mini: Path) -> None:
+    _warm_up(mini, "Vea [los datos](missing.csv).")
+    expected = diagnostics(mini)
+    assert [x for x in expected if "missing.csv" in x]
+    store = mini / memo.FILE
+    engine, entries = pickle.loads(store.read_bytes())
+    assert engine == memo.digest() and entries
+
+    store.write_bytes(store.read_bytes()[:100])  # cut short
+    assert diagnostics(mini) == expected
+    store.write_bytes(b"not a pickle")
+    assert diagnostics(mini) == expected
+    assert pickle.loads(store.read_bytes())[0] == memo.digest()  # written back whole
+
+    wrong = pickle.dumps(([], {}, []))  # an empty file's parse, say: would hide every problem
+    store.write_bytes(pickle.dumps(("another engine", {k: wrong for k in entries})))
+    assert diagnostics(mini) == expected  # another engine's results are never used
+
+
+def test_nothing_is_kept_through_a_linked_build_folder(mini: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (mini / ".build").symlink_to(elsewhere)
+    _warm_up(mini, "Vea [los datos](missing.csv).")
+    assert [x for x in diagnostics(mini) if "missing.csv" in x]
+    assert list(elsewhere.iterdir()) == []
