@@ -210,11 +210,8 @@ def _folded(index: dict) -> str:
     if "docs" in index:  # Material: lunr indexes every field the config lists
         index["config"].setdefault("fields", {})[FOLDED_FIELD] = {"boost": 1.0}
         for doc in index["docs"]:
-            if FOLDED_FIELD in doc:  # an entry kept from the last build (`incremental.py`): folded then
-                continue
-            words = folded_words(doc.get("title", ""), doc.get("text", ""))
-            if words:
-                doc[FOLDED_FIELD] = " ".join(words)
+            if FOLDED_FIELD not in doc:  # else an entry kept from the last build (`incremental.py`)
+                doc[FOLDED_FIELD] = " ".join(folded_words(doc.get("title", ""), doc.get("text", "")))
     for item in index.get("items", []):  # Zensical: title, text and path only
         words = folded_words(item.get("title", ""), item.get("text", ""))
         if words:

@@ -4,7 +4,7 @@ rendered again.
 MkDocs can build "dirty" (only pages newer than their HTML), but it trusts file times and its
 search index then holds only the pages it rendered. Here the decision is made from content
 hashes: each build records a hash of every file of the site source and of everything else
-MkDocs reads (configs, theme overrides, the list of files, the engine's version — the
+MkDocs reads (configs, theme overrides, the list of files, the engine's and coursebook's code — the
 *structure*). When the structure is unchanged, the last output is taken over (its files
 that MkDocs may write again get copies of their own: the published site shares the others by
 hard links), the HTML of the changed pages is removed, the unchanged sources are dated before
@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..memo_db import engine_digest
 from . import engines
 
 MATERIAL_INDEX = "search/search_index.json"
@@ -42,7 +43,8 @@ def fingerprint(work: Path, engine: str, extra: tuple[Path, ...] = (), options: 
     docs = work / "docs"
     files = {p.relative_to(docs).as_posix(): _digest(p)
              for p in sorted(docs.rglob("*")) if p.is_file()}
-    h = hashlib.sha256(f"{engines.version(engine)}|{json.dumps(options, sort_keys=True, default=str)}".encode())
+    h = hashlib.sha256(f"{engines.version(engine)}|{engine_digest()}|"  # coursebook's code: it post-processes
+                       f"{json.dumps(options, sort_keys=True, default=str)}".encode())
     h.update("\n".join(files).encode())  # the list of pages and assets: a new one changes the nav
     for path in (work / "mkdocs.yml", *extra):
         paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]

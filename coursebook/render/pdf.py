@@ -220,9 +220,13 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
         """A job per chapter (`chapter` in the template) and one that assembles them: editing a
         module re-renders its chapter, then the (cheap) assembly."""
         def page(chapter: str) -> str:
+            # a chapter's page gets its own module (or page) only; the front's contents lists them all
+            own = values if chapter == "front" else {
+                **values, "modules": [m for m in values.get("modules", []) if f"module-{m['id']}" == chapter],
+                "pages": [p for p in values.get("pages", []) if f"page-{p['slug']}" == chapter]}
             return for_print(env.get_template(template).render(**{**base, "chapter": chapter}, title=title,
                                                                part="chapter", last_chapter=chapter == chapters[-1],
-                                                               **values))
+                                                               **own))
         # answers numbered across the whole (VI.1 … in reading order), then cut into chapters
         front, *parts = _number_answers(CUT.join(map(page, ["front", *chapters])), ids).split(CUT)
         after = tuple(Job(write_pdf, (chapter_links(html), docs.as_uri() + "/", css, allowed),

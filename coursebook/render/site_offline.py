@@ -2,8 +2,9 @@
 
 The published site keeps the trainer pages (a trainer has them open beside the participant
 page), but a zip handed out on a stick must carry no trainer-only text. So the zip is made
-from a second MkDocs run over the same site source, with the trainer pages and the trainer's
-guide left out (`exclude_docs`), no trainer section in the navigation, and the Markdown
+from a second MkDocs run over the same site source, with the trainer pages, the trainer's
+guide and the authors' pages (`guide/`: the translators' page quotes trainer notes) left out
+(`exclude_docs`), none of them in the navigation, and the Markdown
 extension told to drop the links to them (class `trainer-link`, see `site_pages.TRAINER_LINK`)
 and the link to the zip itself (`site-only`), which a zip cannot hold.
 Deterministic: members sorted, the build's time (SOURCE_DATE_EPOCH) on each.
@@ -21,6 +22,7 @@ from . import csp, engines, incremental
 from . import site_pages as pages
 
 TRAINER_PAGES = "trainer/"
+AUTHOR_PAGES = "guide/"  # the authoring guide and the translators' page (it quotes trainer notes)
 WORKSHOP_GUIDES = "/workshops/*/trainers-guide.pdf"  # a workshop's trainer's guide (workshop_pdf.py)
 DOWNLOADS = "downloads.md"  # shows the zip's size, known only after the build: rendered each time
 SEARCHED = ("downloads.html", *engines.SEARCH_INDEXES)  # where that size is written (either engine)
@@ -37,9 +39,9 @@ def _participant_nav(nav: list) -> list:
                 kept = _participant_nav(target)
                 if kept:
                     out.append({title: kept})
-            elif not str(target).startswith(TRAINER_PAGES):
+            elif not str(target).startswith((TRAINER_PAGES, AUTHOR_PAGES)):
                 out.append(item)
-        elif not str(item).startswith(TRAINER_PAGES):
+        elif not str(item).startswith((TRAINER_PAGES, AUTHOR_PAGES)):
             out.append(item)
     return out
 
@@ -66,7 +68,8 @@ def participant_site(course: Course, work: Path, engine: str = engines.DEFAULT,
     full = engines.flat(work / "mkdocs.yml")  # the generated config, its INHERIT merged in
     extensions = _participant_extensions(full.get("markdown_extensions") or [])
     overrides = {"nav": _participant_nav(full.get("nav")), "markdown_extensions": extensions,
-                 "exclude_docs": f"/{TRAINER_PAGES}\n/{layout.trainers_guide(course)}\n{WORKSHOP_GUIDES}\n"}
+                 "exclude_docs": f"/{TRAINER_PAGES}\n/{AUTHOR_PAGES}\n/{layout.trainers_guide(course)}\n"
+                                 f"{WORKSHOP_GUIDES}\n"}
 
     def finish(site: Path, rebuilt: set[str] | None) -> None:
         csp.add_policy(site)  # as in the published site

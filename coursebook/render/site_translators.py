@@ -14,6 +14,7 @@ from ..load import load_project
 from ..model import Course
 from ..sanitize import esc
 from ..status import FileStatus, block_status, coverage, languages, translation_status
+from .site_pages import NO_SEARCH
 
 PAGE = "guide/translators.md"
 MAX_STALE = 50  # stale blocks listed per language; `status --diff` has the rest
@@ -23,7 +24,8 @@ def translators_page(course: Course, t) -> str:
     """The page's Markdown, in `course`'s language, from the repository as it is now."""
     root = Path(course.root)
     langs, files, entries, terms = _status(root, _fingerprint(root))
-    out = [f"# {esc(t('translation_status'))}", "", esc(t("translation_intro")), ""]
+    # it quotes stale blocks, trainer notes among them: out of the search index, as trainer pages are
+    out = [f"{NO_SEARCH}# {esc(t('translation_status'))}", "", esc(t("translation_intro")), ""]
     for lang in langs:
         mine = [f for f in files if f.lang == lang]
         name = Strings(root, lang, course.config.language)("language_name")

@@ -218,11 +218,14 @@ def participant_files(site_lang: Path) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for p in sorted(site_lang.rglob("*")):
         rel = p.relative_to(site_lang).as_posix()
-        if not p.is_file() or rel.startswith(("trainer/", "assets/")) or "trainers-guide" in rel:
+        # trainer pages, and the authors' pages (the translators' page quotes trainer notes), are
+        # for trainers and authors on the published site; a zip for participants has neither
+        if not p.is_file() or rel.startswith(("trainer/", "guide/", "assets/")) or "trainers-guide" in rel:
             continue
         if p.suffix == ".zip":
             with zipfile.ZipFile(p) as z:
                 for member in z.namelist():
+                    assert not member.startswith(("trainer/", "guide/")), f"{rel} holds {member}"
                     if not member.startswith("assets/"):
                         files[f"{rel}!{member}"] = z.read(member)
         elif p.suffix in (".html", ".json", ".js", ".pdf", ".pptx", ".xml"):
