@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import files
 from .diagnostics import CourseError, Report
-from .load import load_project
+from .load import Sources, load_project
 from .model import Course, make_course
 from .status import coverage, translation_status
 from .validate import check_course, validate_files
@@ -47,6 +47,7 @@ class Options:
     engine: str | None = None  # the site engine, "mkdocs" or "zensical"; default: course.yml's `engine`
     report: Report = field(init=False)
     workshops: list[Workshop] = field(init=False, default_factory=list)  # workshops/*.yml, once loaded
+    sources: Sources | None = field(init=False, default=None)  # the files, as the last load read them
     rendered: Rendered | None = field(init=False, default=None)  # what the last build() rendered
 
     def __post_init__(self) -> None:
@@ -59,7 +60,7 @@ def load_courses(options: Options) -> list[Course]:
     """Stages 1–3: read the files, validate them, and make one course per language."""
     report = options.report
     files.forget()                                          # paths may lead elsewhere since the last run
-    sources = load_project(options.root, report)           # 1. load
+    sources = options.sources = load_project(options.root, report)  # 1. load
     validate_files(sources, report)                         # 2. validate each file
     check_symlinks(options.root, report, options.out)       # nothing read from outside the repository
     check_logo(sources, report)
@@ -101,7 +102,7 @@ def build(options: Options) -> list[Course]:
     courses = load_courses(options)
     ctx = Context(options.root, cache, options.verbosity,
                   all_outputs=set(OUTPUTS) <= set(options.outputs),
-                  engine=options.engine or courses[0].config.engine)
+                  engine=options.engine or courses[0].config.engine, sources=options.sources)
     if options.clean:
         empty(cache)
     with staging(options.root, options.out) as stage, Runner(ctx, "PDF and PPTX") as jobs:  # 5. write

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 from tqdm import tqdm
 
 from .i18n import Strings
-from .load import theme_dirs, theme_file
+from .load import Sources, theme_dirs, theme_file
 from .markdown import Markdown
 from .memo_db import Memo
 from .model import Course
@@ -41,6 +41,7 @@ class Context:
     serial: bool = False  # run render jobs in this process (debugging, profiling)
     all_outputs: bool = True  # False with --only: links to decks or PDFs not built this time are expected
     engine: str = "mkdocs"  # what builds the site: "mkdocs" (MkDocs + Material) or "zensical"
+    sources: Sources | None = None  # the files as loaded and checked (the translators' page reads them)
     memo: Memo = field(init=False)
     markdown: Markdown = field(init=False)
     _templates: dict[str, Environment] = field(init=False, default_factory=dict, repr=False)

@@ -128,7 +128,8 @@ class Preview:
         quick = Options(o.root, self.out, o.strict, self.languages(changed, _languages(o.root)), ("site",), 0,
                         engine=o.engine)
         courses = load_courses(quick)
-        ctx = Context(o.root, self.cache, 0, all_outputs=False, engine=o.engine or courses[0].config.engine)
+        ctx = Context(o.root, self.cache, 0, all_outputs=False, engine=o.engine or courses[0].config.engine,
+                      sources=quick.sources)
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         for course in courses:

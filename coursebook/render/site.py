@@ -59,7 +59,7 @@ def write_source(course: Course, ctx: Context, docs: Path) -> None:
         guide = ctx.root / "AUTHORING.md"
         guide = guide if guide.exists() else Path(__file__).parents[2] / "AUTHORING.md"
         _write(docs, "guide/authoring.md", guide.read_text(encoding="utf-8").replace("](AUTHORING.md)", "]()"))
-        _write(docs, site_translators.PAGE, site_translators.translators_page(course, t))  # issue #18
+        _write(docs, site_translators.PAGE, site_translators.translators_page(course, t, ctx.sources))  # issue #18
     _write(docs, layout.offline_zip(course), "")  # placeholder: the real zip is made after MkDocs
     assets = docs / "assets"
     shutil.copytree(ctx.theme_file("assets"), assets, dirs_exist_ok=True)

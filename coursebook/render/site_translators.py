@@ -10,7 +10,7 @@ from pathlib import Path
 from ..diagnostics import Report
 from ..glossary import load_glossary
 from ..i18n import Strings
-from ..load import load_project
+from ..load import Sources, load_project
 from ..model import Course
 from ..sanitize import esc
 from ..status import FileStatus, block_status, coverage, languages, translation_status
@@ -20,10 +20,11 @@ PAGE = "guide/translators.md"
 MAX_STALE = 50  # stale blocks listed per language; `status --diff` has the rest
 
 
-def translators_page(course: Course, t) -> str:
-    """The page's Markdown, in `course`'s language, from the repository as it is now."""
+def translators_page(course: Course, t, sources: Sources | None = None) -> str:
+    """The page's Markdown, in `course`'s language, from the repository as it is now
+    (`sources`: as the build loaded it, else read again)."""
     root = Path(course.root)
-    langs, files, entries, terms = _status(root, _fingerprint(root))
+    langs, files, entries, terms = _status_of(sources) if sources else _status(root, _fingerprint(root))
     # it quotes stale blocks, trainer notes among them: out of the search index, as trainer pages are
     out = [f"{NO_SEARCH}# {esc(t('translation_status'))}", "", esc(t("translation_intro")), ""]
     for lang in langs:
@@ -72,7 +73,23 @@ def _fingerprint(root: Path) -> tuple:
 @lru_cache(maxsize=4)
 def _status(root: Path, fingerprint: tuple) -> tuple:
     """The status of every language, worked out once for all the editions of a build."""
-    sources = load_project(root, Report(root))  # problems are `check`'s to report
+    return _status_of(load_project(root, Report(root)))  # problems are `check`'s to report
+
+
+_DONE: list[tuple[Sources, tuple]] = []  # the last sources worked out: every edition's page asks
+
+
+def _status_of(sources: Sources) -> tuple:
+    for known, status in _DONE:
+        if known is sources:
+            return status
+    status = _work_out(sources)
+    _DONE[:] = [(sources, status)]
+    return status
+
+
+def _work_out(sources: Sources) -> tuple:
+    root = sources.root
     langs = languages(sources)
     return (langs, block_status(sources), translation_status(sources),
             load_glossary(root, Report(root), langs))
