@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .memo_db import per_object
 from .model import Activity, Course, Module
 
 MIN_RUN = 10  # a part is not started when fewer minutes than this remain before a break
@@ -84,15 +85,9 @@ _LAID: list[tuple[Course, list[AgendaDay]]] = []  # the last courses laid out, n
 
 
 def compute_agenda(course: Course) -> list[AgendaDay]:
-    """Lay the modules out over the schedule's days. Once per course (the model is not changed
-    after it is made): every module's page, handout and notes ask for their times, and laying
-    out the whole course for each made a build grow with the square of its modules."""
-    for laid, days in _LAID:
-        if laid is course:
-            return days
-    days = _lay_out(course)
-    _LAID[:] = [(course, days), *_LAID[:15]]
-    return days
+    """Lay the modules out over the schedule's days (once per course: every module's page,
+    handout and notes ask for their times)."""
+    return per_object(_LAID, course, _lay_out)
 
 
 def _lay_out(course: Course) -> list[AgendaDay]:

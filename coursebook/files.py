@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from . import layout
 from .diagnostics import Report, line_counter
 from .memo import remember
+from .memo_db import per_object
 from .model import Course
 
 IMAGE_EXTS = (".svg", ".png", ".jpg", ".jpeg")
@@ -185,15 +186,9 @@ _PAGES: list[tuple[Course, dict[Path, CoursePage]]] = []  # the last courses ask
 
 
 def course_pages(course: Course) -> dict[Path, CoursePage]:
-    """Every course Markdown file (by resolved source path) and where it is published. Once
-    per course: each page and printer asks, and resolving every path each time made a build
-    grow with the square of its modules."""
-    for known, pages in _PAGES:
-        if known is course:
-            return pages
-    pages = _course_pages(course)
-    _PAGES[:] = [(course, pages), *_PAGES[:15]]
-    return pages
+    """Every course Markdown file (by resolved source path) and where it is published (once
+    per course: each page and printer asks)."""
+    return per_object(_PAGES, course, _course_pages)
 
 
 def _course_pages(course: Course) -> dict[Path, CoursePage]:

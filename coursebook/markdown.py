@@ -128,7 +128,7 @@ class Markdown:
     """Converts Markdown to HTML with the project's extensions (site, PDF and slides)."""
 
     def __init__(self, root: Path, memo: Memo | None = None):
-        """`memo`: conversions kept between builds (`memo.py`), used when every extension is a
+        """`memo`: conversions kept between builds (`memo_db.py`), used when every extension is a
         pure function of the text (one that reads other files, e.g. snippets, is not)."""
         names, configs = extensions(root)
         self._md = md.Markdown(extensions=names, extension_configs=configs)

@@ -15,13 +15,15 @@ import hashlib
 import json
 import sqlite3
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import __version__
 
+T = TypeVar("T")
 KEEP_DAYS = 14  # a result unused this long is dropped when a build ends
 LIBRARIES = ("weasyprint", "python-pptx", "Markdown", "pymdown-extensions", "pydyf", "Pygments", "nh3")
 
@@ -120,3 +122,16 @@ class Memo:
         if self._db is not None:
             self._db.close()
         self._db, self._opened = None, False
+
+
+def per_object(kept: list[tuple[Any, T]], obj: Any, make: Callable[[Any], T]) -> T:
+    """`make(obj)`, worked out once per object (`kept`: the last few, newest first) — for what
+    every page of a build asks about the same course (its agenda, its files' pages): the model
+    is not changed after it is made, and working it out for each page grew with the square of
+    the course."""
+    for known, value in kept:
+        if known is obj:
+            return value
+    value = make(obj)
+    kept[:] = [(obj, value), *kept[:15]]
+    return value

@@ -11,6 +11,7 @@ from ..diagnostics import Report
 from ..glossary import load_glossary
 from ..i18n import Strings
 from ..load import Sources, load_project
+from ..memo_db import per_object
 from ..model import Course
 from ..sanitize import esc
 from ..status import FileStatus, block_status, coverage, languages, translation_status
@@ -80,12 +81,7 @@ _DONE: list[tuple[Sources, tuple]] = []  # the last sources worked out: every ed
 
 
 def _status_of(sources: Sources) -> tuple:
-    for known, status in _DONE:
-        if known is sources:
-            return status
-    status = _work_out(sources)
-    _DONE[:] = [(sources, status)]
-    return status
+    return per_object(_DONE, sources, _work_out)
 
 
 def _work_out(sources: Sources) -> tuple:
