@@ -326,6 +326,9 @@ def _group(paths: list[Path], reader, languages: set[str] | None, report: Report
 def load_project(root: Path, report: Report) -> Sources:
     """Read every file of the course under `root`. A symbolic link leading outside the
     repository (or nowhere) is reported and not read."""
+    from .validate_paths import committed_workspace
+
+    committed_workspace(root, report)  # .build/ must not come from a contribution
     use(root)  # what is kept between runs of this course (parsed YAML, segments, …)
     _FOLDERS.clear()  # a folder may have become a link since the last run
 

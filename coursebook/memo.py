@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from .validate_paths import committed_files
+
 T = TypeVar("T")
 ENGINE = Path(__file__).resolve().parent
 FILE = Path(".build") / "check" / "memo.pickle"
@@ -48,6 +50,8 @@ class Store:
         folder = root / ".build"
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             return  # never write through a link (write.build_dir refuses it too)
+        if committed_files(root):
+            return  # put there by a commit, not by coursebook: never loaded (`check` reports it)
         self.path = root / FILE
         try:
             with self.path.open("rb") as f:

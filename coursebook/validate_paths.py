@@ -109,3 +109,34 @@ def where_used(root: Path, resource: str) -> tuple[Path, int] | None:
                                     str((root / token).resolve())):
                         return path, number
     return None
+
+
+def committed_files(root: Path) -> list[str]:
+    """The files under `.build/` that the repository commits (asked of git, when the folder is
+    a git checkout). `.build/` is coursebook's own workspace: it keeps compiled templates and
+    remembered results that are loaded as they are, so files a contribution put there would be
+    code run by every build and `check`: none of them is ever read (`memo.Store`)."""
+    import shutil
+    import subprocess
+
+    if not (root / ".git").exists() or not (root / ".build").is_dir() or shutil.which("git") is None:
+        return []
+    try:
+        done = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", ".build"],
+                              capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [x for x in done.stdout.decode("utf-8", "replace").split("\0") if x] if done.returncode == 0 else []
+
+
+def committed_workspace(root: Path, report: Report) -> bool:
+    """Whether the repository commits files under `.build/`, reported as an error (the build
+    stops before anything there is used)."""
+    names = committed_files(root)
+    if not names:
+        return False
+    report.error(root / names[0], 1, f"{len(names)} file(s) under .build/ are committed to the repository "
+                 f"(e.g. {names[0]}); coursebook's workspace is never taken from a contribution, and nothing "
+                 "there is read while it is", "remove them from the repository: git rm -r --cached .build "
+                 "(.build/ is in .gitignore), then commit")
+    return True

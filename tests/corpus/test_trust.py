@@ -323,3 +323,33 @@ def test_files_outside_the_tree_are_never_read(base: Path) -> None:
     assert "Traceback" not in result.stderr
     assert not [p for p in read if p.startswith(str(base / "outside"))], "a file outside the tree was read"
     assert not (base / "out" / "site").exists()
+
+
+class _Touch:
+    """A pickle that, once loaded, creates a file: what a contribution could commit under .build/."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_committed_build_workspace_is_refused_and_never_loaded(repo: Path, tmp_path: Path, capsys) -> None:
+    import pickle
+
+    from coursebook.memo import FILE, digest
+
+    marker = tmp_path / "ran-code-from-a-contribution"
+    store = repo / FILE
+    store.parent.mkdir(parents=True)
+    store.write_bytes(pickle.dumps((digest(), {"loading me runs": _Touch(marker)}), protocol=4))
+    subprocess.run(["git", "-C", str(repo), "add", "-f", ".build"], check=True)
+    assert main(["check", "--root", str(repo)]) == 1
+    err = capsys.readouterr().err
+    assert ".build/check/memo.pickle" in err and "committed" in err and "git rm -r --cached .build" in err
+    assert main(["--root", str(repo), "--out", str(tmp_path / "site"), "-q"]) != 0
+    assert not marker.exists() and not (tmp_path / "site").exists()
+    subprocess.run(["git", "-C", str(repo), "rm", "-q", "-r", "--cached", ".build"], check=True)
+    store.unlink()
+    assert main(["check", "--root", str(repo), "-q"]) == 0  # untracked again: the workspace is used
