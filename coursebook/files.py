@@ -17,6 +17,7 @@ from .diagnostics import Report, line_counter
 from .memo import remember
 from .memo_db import per_object
 from .model import Course
+from .validate_paths import committed_files
 
 IMAGE_EXTS = (".svg", ".png", ".jpg", ".jpeg")
 SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
@@ -159,6 +160,7 @@ def forget() -> None:
     _target.cache_clear()
     image_problem.cache_clear()
     _PAGES.clear()
+    committed_files.cache_clear()
 
 
 def localized(path: Path, lang: str) -> Path:

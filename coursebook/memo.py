@@ -18,19 +18,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from .memo_db import engine_digest
 from .validate_paths import committed_files
 
 T = TypeVar("T")
-ENGINE = Path(__file__).resolve().parent
 FILE = Path(".build") / "check" / "memo.pickle"
 MAX_ENTRIES = 50_000  # beyond it (or twice what the last run used), only what it used is kept
 
 
 def _engine_digest() -> str:
-    """coursebook's code, Python's version and every installed distribution's name-version."""
-    h = hashlib.blake2b(sys.version.encode(), digest_size=16)
-    for path in sorted(ENGINE.rglob("*.py")):
-        h.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    """coursebook's code (hashed once per process, `memo_db.engine_digest`), Python's version and
+    every installed distribution's name-version."""
+    h = hashlib.blake2b(f"{sys.version}\0{engine_digest()}".encode(), digest_size=16)
     for folder in sorted({p for p in sys.path if p.endswith("site-packages")}):
         try:
             h.update("\0".join(sorted(x for x in os.listdir(folder) if x.endswith(".dist-info"))).encode())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,11 +112,13 @@ def where_used(root: Path, resource: str) -> tuple[Path, int] | None:
     return None
 
 
+@lru_cache(maxsize=8)
 def committed_files(root: Path) -> list[str]:
     """The files under `.build/` that the repository commits (asked of git, when the folder is
     a git checkout). `.build/` is coursebook's own workspace: it keeps compiled templates and
     remembered results that are loaded as they are, so files a contribution put there would be
-    code run by every build and `check`: none of them is ever read (`memo.Store`)."""
+    code run by every build and `check`: none of them is ever read (`memo.Store`). Asked once
+    per load (`files.forget` clears it)."""
     import shutil
     import subprocess
 

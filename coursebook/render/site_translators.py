@@ -4,7 +4,6 @@ glossary. Every value is escaped (`sanitize.esc`): file names and terms are text
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from ..diagnostics import Report
@@ -25,7 +24,8 @@ def translators_page(course: Course, t, sources: Sources | None = None) -> str:
     """The page's Markdown, in `course`'s language, from the repository as it is now
     (`sources`: as the build loaded it, else read again)."""
     root = Path(course.root)
-    langs, files, entries, terms = _status_of(sources) if sources else _status(root, _fingerprint(root))
+    # problems in the files are `check`'s to report
+    langs, files, entries, terms = _status_of(sources or load_project(root, Report(root)))
     # it quotes stale blocks, trainer notes among them: out of the search index, as trainer pages are
     out = [f"{NO_SEARCH}# {esc(t('translation_status'))}", "", esc(t("translation_intro")), ""]
     for lang in langs:
@@ -58,23 +58,6 @@ def translators_page(course: Course, t, sources: Sources | None = None) -> str:
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
     return "\n".join(out)
-
-
-def _fingerprint(root: Path) -> tuple:
-    """What the status depends on: every course text and the glossary, by size and time."""
-    out = []
-    for folder in ("course", "modules", "slides", "instructor_notes"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.suffix in (".md", ".yml"):
-                st = path.lstat()  # a link is not followed: load_project decides about it
-                out.append((str(path), st.st_mtime_ns, st.st_size))
-    return tuple(out)
-
-
-@lru_cache(maxsize=4)
-def _status(root: Path, fingerprint: tuple) -> tuple:
-    """The status of every language, worked out once for all the editions of a build."""
-    return _status_of(load_project(root, Report(root)))  # problems are `check`'s to report
 
 
 _DONE: list[tuple[Sources, tuple]] = []  # the last sources worked out: every edition's page asks
