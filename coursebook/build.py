@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,33 +100,39 @@ def build(options: Options) -> list[Course]:
     assert options.out is not None
     check_output(options.root, options.out)                 # never replace what coursebook did not make
     cache = build_dir(options.root)                         # .build/: a real folder of the repository
+    started = time.perf_counter()
     courses = load_courses(options)
     ctx = Context(options.root, cache, options.verbosity,
                   all_outputs=set(OUTPUTS) <= set(options.outputs),
                   engine=options.engine or courses[0].config.engine, sources=options.sources)
+    ctx.log(f"load, validate, model: {time.perf_counter() - started:.2f} s", 2)
     if options.clean:
         empty(cache)
     with staging(options.root, options.out) as stage, Runner(ctx, "PDF and PPTX") as jobs:  # 5. write
-        for course in courses:
-            docs = inside(cache, ctx.docs(course))          # the site source of this edition
-            shutil.rmtree(docs, ignore_errors=True)
-            docs.mkdir(parents=True)
+        with ctx.timed("handouts and decks laid out as jobs"):
+            for course in courses:
+                docs = inside(cache, ctx.docs(course))      # the site source of this edition
+                shutil.rmtree(docs, ignore_errors=True)
+                docs.mkdir(parents=True)
+                if "pdf" in options.outputs:
+                    jobs.submit(pdf.render(course, ctx, docs))     # 4. render handouts (jobs start at once)
+                if "slides" in options.outputs:
+                    jobs.submit(slides.render(course, ctx, docs))  # 4. render decks (PDF, PPTX as jobs)
             if "pdf" in options.outputs:
-                jobs.submit(pdf.render(course, ctx, docs))     # 4. render handouts (jobs start at once)
-            if "slides" in options.outputs:
-                jobs.submit(slides.render(course, ctx, docs))  # 4. render decks (PDF, PPTX as jobs)
-        if "pdf" in options.outputs:
-            for w in options.workshops:                     # 4. workshop packs, forms, guides (no names)
-                jobs.submit(workshop_pdf.public_jobs(w, ctx, ctx.docs(w.course)))
-        jobs.wait()                                         # slow renders: on every core, cached
+                for w in options.workshops:                 # 4. workshop packs, forms, guides (no names)
+                    jobs.submit(workshop_pdf.public_jobs(w, ctx, ctx.docs(w.course)))
+        with ctx.timed("jobs finished (PDF, PPTX; those not cached)"):
+            jobs.wait()                                     # slow renders: on every core, cached
         if "slides" in options.outputs:
             for course in courses:
                 slides.warn_overflow(course, ctx, options.report)  # slides too full for their frame
-        for course in courses:
-            workshop_site.write_source(options.workshops, course, ctx, ctx.docs(course))  # 4. workshop pages, .ics
-        for course in courses:
-            site.write_source(course, ctx, ctx.docs(course))  # 4. render the site's pages
-        built = site.build(courses, ctx, stage)             # 4. MkDocs: site source → HTML (what changed)
+        with ctx.timed("site sources written"):
+            for course in courses:
+                workshop_site.write_source(options.workshops, course, ctx, ctx.docs(course))  # 4. workshop pages
+            for course in courses:
+                site.write_source(course, ctx, ctx.docs(course))  # 4. render the site's pages
+        with ctx.timed("sites built"):
+            built = site.build(courses, ctx, stage)         # 4. MkDocs: site source → HTML (what changed)
     ctx.memo.close()                                        # conversions kept for the next build
     options.rendered = Rendered(jobs.ran(), built)
     return courses

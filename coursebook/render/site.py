@@ -187,9 +187,11 @@ def build_edition(course: Course, ctx: Context, work: Path, offline: bool = True
     def finish(site: Path, rebuilt: set[str] | None) -> None:
         csp.add_policy(site)  # a Content-Security-Policy in every page
         if offline:
-            site_offline.offline_zip(course, work, site, ctx.engine, extra)  # the participant site, zipped
+            with ctx.timed(f"  {course.lang}: participant site and zip"):
+                site_offline.offline_zip(course, work, site, ctx.engine, extra)  # the participant site, zipped
 
-    return incremental.build(ctx.engine, work, "site", post=finish, extra=extra,
-                             always=(site_offline.DOWNLOADS,) if offline else ())
+    with ctx.timed(f"  {course.lang}: site"):
+        return incremental.build(ctx.engine, work, "site", post=finish, extra=extra,
+                                 always=(site_offline.DOWNLOADS,) if offline else ())
 
 
