@@ -392,7 +392,10 @@ def main() -> None:
     if args.engines_only:
         return engines_only(args.runs)
     work = Path(tempfile.mkdtemp(prefix="coursebook-bench-"))
-    lines = ["# Benchmark results", "", f"Measured by `bench/run.py` on {time.strftime('%Y-%m-%d')}.", "",
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip() or "unknown"
+    lines = ["# Benchmark results", "",
+             f"Measured by `bench/run.py` on {time.strftime('%Y-%m-%d')}, at commit {commit}.", "",
              f"Machine: {machine()}.", ""]
     default, course, site = default_course(work, args.runs)
     lines += default

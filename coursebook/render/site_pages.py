@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from .. import embed, layout
 from ..agenda import AgendaDay, compute_agenda, hhmm
+from ..deck import Slide
 from ..i18n import Strings, direction
 from ..markdown import trainer_blocks, trainer_view
 from ..model import Activity, Course, Module, Page, Text
@@ -180,12 +181,13 @@ def _step_clock(course: Course, m: Module) -> list[str]:
     return times
 
 
-def slide_cue(course: Course, m: Module, slide_id: str, page: str, t: Strings) -> str:
+def slide_cue(course: Course, slide_id: str, page: str, t: Strings) -> str:
     found = course.slide(slide_id)
-    if not found:
-        return slide_id
-    dm, slide = found
-    return f"[▶ {t('show_slide', id=slide.id)}]({rel(page, layout.deck_html(dm))}#/{slide.id})"
+    return _cue(*found, page, t) if found else slide_id
+
+
+def _cue(m: Module, slide: Slide, page: str, t: Strings) -> str:
+    return f"[▶ {t('show_slide', id=slide.id)}]({rel(page, layout.deck_html(m))}#/{slide.id})"
 
 
 # Trainer pages stay out of the site's search index: a participant searching the site must not
@@ -232,12 +234,12 @@ def trainer(course: Course, m: Module, t: Strings) -> str:
         out.append(f"[{t('participant_view')}]({instructions})\n")
         facts = _activity_facts(a, t)
         if a.meta.slide:
-            facts.insert(-1, f"    - {slide_cue(course, m, a.meta.slide, page, t)}")
+            facts.insert(-1, f"    - {slide_cue(course, a.meta.slide, page, t)}")
         out.append("\n".join(facts))
     if m.deck:
         out.append(f"\n## {t('slides')}\n")
         for s in m.deck.slides:  # the title slide's title is metadata
-            out.append(f"- {slide_cue(course, m, s.id, page, t)} — {esc(s.title) if s.layout == 'title' else s.title}")
+            out.append(f"- {_cue(m, s, page, t)} — {esc(s.title) if s.layout == 'title' else s.title}")  # no lookup
             out += [textwrap.indent("\n" + trainer_view(resolve(b, course, page, t), t("trainer_only")) + "\n", "    ")
                     for b in trainer_blocks(s.body)]  # the slide's trainer-only blocks
     return "\n".join(out) + "\n"
