@@ -104,3 +104,15 @@ def test_unchanged_edition_reuses_its_built_site(repo: Path) -> None:
     (repo / ".build" / "es" / "site-state.json").unlink()
     build(Options(repo, verbosity=0, outputs=("site",)))
     assert not (repo / "site" / "es" / "reused.txt").exists()  # no record of the last build: a full one
+
+
+def test_verbose_build_says_how_long_each_stage_took(repo: Path, capsys: pytest.CaptureFixture) -> None:
+    """`-v` is how an author finds where a rebuild's time goes: every stage, every edition."""
+    assert main(["--root", str(repo), "-v", "--only", "site,pdf"]) == 0
+    err = capsys.readouterr().err
+    for stage in ("load, validate, model", "handouts and decks laid out as jobs", "jobs finished",
+                  "site sources written", "en: site", "es: site", "en: participant site and zip", "sites built"):
+        assert any(line.strip().startswith(f"{stage}") and line.rstrip().endswith(" s") for line in err.splitlines()), \
+            (stage, err)
+    assert main(["--root", str(repo), "--only", "site,pdf"]) == 0  # without -v: no stage times
+    assert "sites built" not in capsys.readouterr().err
