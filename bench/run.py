@@ -367,13 +367,14 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
             progress([*lines, "", *notes])
         shutil.rmtree(course)
     grows = len(rebuilds) > 1 and rebuilds[-1] > 1.5 * rebuilds[0]
+    slope = (rebuilds[-1] - rebuilds[0]) / ((sizes[-1] - sizes[0]) * 3) * 1000 if grows else 0
     why = [f"A one-module edit's rebuild renders the same documents and pages at every size, yet its time grows "
-           f"with the course ({' → '.join(f'{x:.1f}' for x in rebuilds)} s). `python build.py -v` shows where: "
-           "every build lays out each module's handout, chapters and deck in HTML again, to compare them by "
-           "content with the cached PDFs (keys made from the inputs instead could miss one, and publish a stale "
-           "PDF); and it loads and validates every file and writes each edition's site source. All linear, about "
-           "10 ms per module-language, and the workbook's and guide's assembly (qpdf) about 5 ms per chapter; "
-           "the PDFs rendered and the site pages built do not grow."] if grows else []
+           f"with the course ({' → '.join(f'{x:.1f}' for x in rebuilds)} s: {slope:.0f} ms per module-language). "
+           "`python build.py -v` shows where: every build lays out each module's handout, chapters and deck in "
+           "HTML again, to compare them by content with the cached PDFs (keys made from the inputs instead could "
+           "miss one, and publish a stale PDF); it loads and validates every file and writes each edition's site "
+           "source; the workbook and the guide are assembled from all their chapters (qpdf). The PDFs rendered "
+           "and the site pages built do not grow."] if grows else []
     return [*lines, "", "What each rebuild rendered (last run):", "", *notes, *([""] + why if why else []),
             *growth_lines(sizes, times)]
 
