@@ -59,7 +59,9 @@ def test_rebuild_after_one_edit_renders_only_what_depends_on_it(repo: Path) -> N
     outputs = {p: p.read_bytes() for p in (repo / "site").rglob("*") if p.suffix in (".pdf", ".pptx")}
     source = repo / "modules/02-more/module.md"
     source.write_text(source.read_text() + "\nOne more sentence.\n")
-    build(Options(repo, verbosity=0))
+    options = Options(repo, verbosity=0)
+    build(options)
+    assert options.rendered is not None
     new = {p.name for p in set(cache.iterdir()) - before}
     changed = sorted(p.relative_to(repo / "site").as_posix() for p, data in outputs.items()
                      if p.read_bytes() != data)
@@ -68,7 +70,11 @@ def test_rebuild_after_one_edit_renders_only_what_depends_on_it(repo: Path) -> N
     # back to the same text); no deck shows that text, so none is rendered again
     assert changed == [f"{lang}/handouts/{name}" for lang in ("en", "es")
                        for name in ("02-more.pdf", "trainers-guide.pdf", "workbook.pdf")], changed
-    assert len(new) == len(changed) and all(name.endswith(".pdf") for name in new), sorted(new)
+    # rendered: those, and module M's chapter of the workbook and of the guide (assembled from chapters)
+    chapters = [f"{lang}/chapters/{book}-module-M.pdf" for lang in ("en", "es")
+                for book in ("workbook", "trainers-guide")]
+    assert sorted(options.rendered.documents) == sorted([*changed, *chapters]), options.rendered.documents
+    assert len(new) == len(changed) + len(chapters) and all(name.endswith(".pdf") for name in new), sorted(new)
 
 
 @pytest.mark.skipif(subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0,
