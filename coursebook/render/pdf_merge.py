@@ -68,7 +68,7 @@ def merge(chapters: list[Pdf]) -> Pdf:
                 key = max(key, n + 1)
         for name, dest in _dests(r):
             if name not in names:
-                names[name] = Array([ref[dest[0].objgen], *list(dest)[1:]])
+                names[name] = _moved(dest, ref)
         outlines = r.Root.get("/Outlines")
         if outlines is not None and "/First" in outlines:
             top += _outline(w, outlines.First, ref, outline_root)
@@ -129,9 +129,8 @@ def _outline(w: Pdf, item: Dictionary | None, ref: dict[tuple[int, int], Diction
     """Copies of a chapter's bookmarks from `item` on (and their children), on the new pages."""
     out = []
     while item is not None:
-        dest = item.Dest
         copy = w.make_indirect(Dictionary(Title=String(str(item.Title)), Parent=parent,
-                                          Dest=Array([ref[dest[0].objgen], *list(dest)[1:]])))
+                                          Dest=_moved(item.Dest, ref)))
         if "/Count" in item:
             copy.Count = int(item.Count)
         children = _outline(w, item.First, ref, copy) if "/First" in item else []
@@ -141,6 +140,11 @@ def _outline(w: Pdf, item: Dictionary | None, ref: dict[tuple[int, int], Diction
         out.append(copy)
         item = item.Next if "/Next" in item else None
     return out
+
+
+def _moved(dest: Array, ref: dict[tuple[int, int], Dictionary]) -> Array:
+    """A chapter's destination [page, /XYZ, left, top, zoom] on that page's copy in the whole."""
+    return Array([ref[dest[0].objgen], *list(dest)[1:]])
 
 
 def _siblings(items: list[Dictionary]) -> None:
