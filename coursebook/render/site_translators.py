@@ -1,6 +1,9 @@
 """The translators' page of the authors' section (`guide/translators.md`): per language and
 file, how many blocks are current, stale and missing, where the stale ones are, and the
-glossary. Every value is escaped (`sanitize.esc`): file names and terms are text."""
+glossary. Every value is escaped (`sanitize.esc`, `esc_html` in the tables): file names and
+terms are text. The tables, one row per file of the course, are written as HTML, which
+Markdown passes through: as Markdown tables they made this page the slowest of the site to
+render (a third of a second at 100 modules), on every edit, since any edit changes a count."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from ..i18n import Strings
 from ..load import Sources, load_project
 from ..memo_db import per_object
 from ..model import Course
-from ..sanitize import esc
+from ..sanitize import esc, esc_html
 from ..status import FileStatus, block_status, coverage, languages, translation_status
 from .site_pages import NO_SEARCH
 
@@ -35,10 +38,8 @@ def translators_page(course: Course, t, sources: Sources | None = None) -> str:
         out += [f"## {esc(name)} ({esc(lang)}) — {coverage(entries, lang):.0f} %", "",
                 f"{esc(t('blocks_current'))}: **{total['current']}** · {esc(t('blocks_stale'))}: "
                 f"**{total['stale']}** · {esc(t('blocks_missing'))}: **{total['missing']}**", "",
-                "| " + " | ".join(esc(t(k)) for k in ("translation_file", "translation_state", "blocks_current",
-                                                      "blocks_stale", "blocks_missing")) + " |",
-                "|---|---|--:|--:|--:|"]
-        out += [_row(f, t) for f in mine]
+                _table([t(k) for k in ("translation_file", "translation_state", "blocks_current", "blocks_stale",
+                                       "blocks_missing")], [_row(f, t) for f in mine], numbers=3)]
         stale = [(f, s, tr) for f in mine for s, tr, _ in f.stale]
         if stale:
             out += ["", f"**{esc(t('stale_blocks'))}**", ""]
@@ -51,12 +52,9 @@ def translators_page(course: Course, t, sources: Sources | None = None) -> str:
     used = [x for x in langs if any(x in term.targets for term in terms)]
     if terms:
         out += [f"## {esc(t('glossary'))}", "",
-                "| " + " | ".join([esc(t("glossary_term")), *(esc(x) for x in used), esc(t("glossary_note"))]) + " |",
-                "|" + "---|" * (len(used) + 2)]
-        for term in terms:
-            cells = [esc(term.term), *(esc(" / ".join(term.targets.get(x, []))) for x in used), esc(term.note)]
-            out.append("| " + " | ".join(cells) + " |")
-        out.append("")
+                _table([t("glossary_term"), *used, t("glossary_note")],
+                       [[term.term, *(" / ".join(term.targets.get(x, [])) for x in used), term.note]
+                        for term in terms]), ""]
     return "\n".join(out)
 
 
@@ -74,10 +72,21 @@ def _work_out(sources: Sources) -> tuple:
             load_glossary(root, Report(root), langs))
 
 
-def _row(f: FileStatus, t) -> str:
+def _row(f: FileStatus, t) -> list[str]:
     state = t(f"state_{f.state}") + (f" ({t('translation_adapted')})" if f.mode == "file" else "")
-    c = f.counts
-    return f"| {esc(f.source)} | {esc(state)} | {c['current']} | {c['stale']} | {c['missing']} |"
+    return [f.source, state, *(str(f.counts[k]) for k in ("current", "stale", "missing"))]
+
+
+def _table(head: list[str], rows: list[list[str]], numbers: int = 0) -> str:
+    """An HTML table as Python-Markdown writes one (the site styles it alike), every cell
+    escaped; the last `numbers` columns right-aligned."""
+    right = ' style="text-align: right;"'
+
+    def tr(cells: list[str], tag: str) -> str:
+        return "<tr>" + "".join(f"<{tag}{right if i >= len(cells) - numbers else ''}>{esc_html(c)}</{tag}>"
+                                for i, c in enumerate(cells)) + "</tr>"
+    return "\n".join(["<table>", "<thead>", tr(head, "th"), "</thead>", "<tbody>", *(tr(r, "td") for r in rows),
+                      "</tbody>", "</table>"])
 
 
 def _short(text: str, limit: int = 90) -> str:
