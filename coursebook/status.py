@@ -97,10 +97,15 @@ class Pairing:
         return "current" if self.record[j] == self.src[i].hash else "stale"
 
 
+def _text_key(sf: SourceFile, kind: str) -> tuple:
+    """Everything of a file as loaded that its segments are cut from."""
+    return sf.path, sf.body, str(sf.body_line), kind, repr(sf.meta), repr(sorted(sf.lines.items()))
+
+
 def _parts(sf: SourceFile, kind: str) -> tuple[list[Segment], Doc]:
     """A file's segments, cut once per text: `check` (glossary), status and the translators'
     page all ask, and `serve` at every edit. Callers only read them."""
-    key = (sf.path, sf.body, str(sf.body_line), kind, repr(sf.meta), repr(sorted(sf.lines.items())))
+    key = _text_key(sf, kind)
     if key not in _CUT:
         def parts() -> tuple[list[Segment], Doc]:
             meta = meta_segments(sf.meta, sf.lines, META_FIELDS[kind])
@@ -183,29 +188,44 @@ class FileStatus:
 
 
 def block_status(sources: Sources, only: list[str] | None = None) -> list[FileStatus]:
-    """Per language and file: the file-level state and the count of blocks in each state."""
+    """Per language and file: the file-level state and the count of blocks in each state.
+    Callers only read the results: each is kept for its two texts (`serve` asks at every
+    edit, for every file of the course, and one file changed)."""
     out = []
     for kind, loc in kinds(sources):
         file_hash = source_hash(loc.source)
         rel = loc.source.path.relative_to(sources.root).as_posix()
+        src_key = _text_key(loc.source, kind)
         for lang in languages(sources):
             if only and lang not in only:
                 continue
             tr = loc.translations.get(lang)
-            state = "missing" if tr is None else \
-                "current" if str(tr.meta.get("translation_of")) == file_hash else "stale"
-            p = pair(loc.source, tr, kind)
-            fs = FileStatus(lang, rel, state, p.mode, {"current": 0, "stale": 0, "missing": 0},
-                            translation=tr.path.relative_to(sources.root).as_posix() if tr else "")
-            for i, s in enumerate(p.src):
-                st = p.state(i) if p.mode == "blocks" else state
-                fs.counts[st] += 1
-                if st == "stale" and p.mode == "blocks":
-                    j = p.pairs[i]
-                    assert j is not None
-                    fs.stale.append((s, p.tr[j], p.record[j]))
-            out.append(fs)
+            key = (lang, rel, file_hash, src_key, tr and (tr.path, _text_key(tr, kind)))
+            if key not in _STATUS:
+                if len(_STATUS) > 16384:
+                    _STATUS.clear()
+                _STATUS[key] = _file_status(sources.root, kind, loc.source, tr, lang, rel, file_hash)
+            out.append(_STATUS[key])
     return out
+
+
+_STATUS: dict[tuple, FileStatus] = {}
+
+
+def _file_status(root: Path, kind: str, source: SourceFile, tr: SourceFile | None, lang: str, rel: str,
+                 file_hash: str) -> FileStatus:
+    state = "missing" if tr is None else "current" if str(tr.meta.get("translation_of")) == file_hash else "stale"
+    p = pair(source, tr, kind)
+    fs = FileStatus(lang, rel, state, p.mode, {"current": 0, "stale": 0, "missing": 0},
+                    translation=tr.path.relative_to(root).as_posix() if tr else "")
+    for i, s in enumerate(p.src):
+        st = p.state(i) if p.mode == "blocks" else state
+        fs.counts[st] += 1
+        if st == "stale" and p.mode == "blocks":
+            j = p.pairs[i]
+            assert j is not None
+            fs.stale.append((s, p.tr[j], p.record[j]))
+    return fs
 
 
 # ---- writing the record ----
