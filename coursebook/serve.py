@@ -14,6 +14,7 @@ Uses MkDocs' live-reload server; its reload script is allowed by the pages' CSP 
 
 from __future__ import annotations
 
+import gc
 import html
 import logging
 import os
@@ -255,6 +256,8 @@ def make_server(options: Options, host: str = "127.0.0.1", port: int = 8000, eve
     preview.server = server
     server.preview = preview  # type: ignore[attr-defined]
     rebuild()
+    gc.collect()  # what the first build left (imports, templates, kept conversions) lives as long
+    gc.freeze()  # as the server: out of the collector's way, whose full passes slowed every edit
     for name in WATCHED:
         path = options.root / name
         if path.exists():
