@@ -99,15 +99,15 @@ def write_slides_pdf(html: str, base_url: str, stylesheets: tuple[str, ...], all
 def overflow_ids(pdf: Path, memo: Memo | None = None) -> list[str]:
     """The slides a slide PDF had to shrink or clip (written by `write_slides_pdf`); read
     back once per PDF (`memo`: by its bytes' hash), not at every build."""
-    from pypdf import PdfReader
+    import pikepdf
 
     if not pdf.is_file():
         return []
     key = memo.key("overflow", hashlib.sha256(pdf.read_bytes()).hexdigest()) if memo else ""
     found = memo.get(key) if memo else None
     if found is None:
-        info = PdfReader(pdf).metadata or {}
-        found = str(info.get("/" + KEY, "") or "").split()
+        with pikepdf.open(pdf) as document:
+            found = str(document.docinfo.get("/" + KEY, "")).split()
         if memo:
             memo.put(key, found)
     return found
