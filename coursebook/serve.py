@@ -32,6 +32,8 @@ from .context import Context, lang_dir
 from .diagnostics import CourseError, Diagnostic, Report
 from .load import read_yaml, split_lang
 from .render import csp, site, slides, workshop_site
+from .render.incremental import link
+from .render.incremental import publish as link_copy
 from .write import MARKER, MARKER_TEXT, build_dir
 
 WATCHED = ("course", "modules", "slides", "instructor_notes", "theme", "workshops", "mkdocs.yml")
@@ -137,8 +139,11 @@ class Preview:
             work = self.cache / "quick" / lang_dir(course.lang)
             docs = work / "docs"
             shutil.rmtree(docs, ignore_errors=True)
-            _reuse(self.out / lang_dir(course.lang), docs)  # the PDFs and decks last made
-            if any(p.is_relative_to(o.root / "slides") for p in changed):
+            decks = any(p.is_relative_to(o.root / "slides") for p in changed)
+            # the PDFs, decks and zip last made; copied where this build writes: the HTML decks, if
+            # a deck changed, and the workshops' calendars
+            _reuse(self.out / lang_dir(course.lang), docs, copied={"workshops", *(["slides"] if decks else [])})
+            if decks:
                 slides.render(course, ctx, docs)  # the HTML decks now; their PDF and PPTX later
             workshop_site.write_source(quick.workshops, course, ctx, docs)
             site.write_source(course, ctx, docs)
@@ -195,17 +200,22 @@ def _languages(root: Path) -> list[str]:
     return [str(data.get("language", "en")), *map(str, langs)]
 
 
-def _reuse(edition: Path, docs: Path) -> None:
-    """Copy into a site source the handouts, decks, zip and workshop files of the shown
-    edition, so the quick build's pages list and link them (never its HTML pages). Copies,
-    not links: the site source is then written over (the zip's placeholder), and a published
-    file must never change in place."""
+def _reuse(edition: Path, docs: Path, copied: set[str]) -> None:
+    """Put into a site source the handouts, decks, zip and workshop files of the shown edition,
+    so the quick build's pages list and link them (never its HTML pages). By hard links (tens
+    of megabytes at 100 modules: copying them was a third of each preview), except in the
+    `copied` folders, which this build writes into: a published file must never change in
+    place. The site source's own files (the zip's placeholder) replace a link, never write
+    through it."""
     for folder in REUSED:
         for path in sorted((edition / folder).rglob("*")) if (edition / folder).is_dir() else []:
             rel = path.relative_to(edition)
             if path.is_file() and not (rel.parts[0] == "workshops" and path.suffix == ".html"):
                 (docs / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, docs / rel)
+                if folder in copied:
+                    shutil.copyfile(path, docs / rel)
+                else:
+                    link(path, docs / rel)
 
 
 def _swap(new: Path, shown: Path, publish: bool = False) -> None:
@@ -214,8 +224,6 @@ def _swap(new: Path, shown: Path, publish: bool = False) -> None:
     staged = shown.with_name(f".{shown.name}.new")
     shutil.rmtree(staged, ignore_errors=True)
     if publish:
-        from .render.incremental import publish as link_copy
-
         link_copy(new, staged)
     else:
         new.rename(staged)

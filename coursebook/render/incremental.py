@@ -34,7 +34,30 @@ OLD = (1, 1)  # a source's time when unchanged: older than any output, so MkDocs
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+    """A file's content hash. A file with other hard links is a published output linked in
+    (the preview links the last build's PDFs, decks and zip into each site source: tens of
+    megabytes at 100 modules, hashed at every edit), and published files are never written in
+    place: its hash is kept for the process, per device, inode, size and date."""
+    st = path.stat()
+    if st.st_nlink < 2:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+    key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    if key not in _DIGESTS:
+        if len(_DIGESTS) > 100_000:
+            _DIGESTS.clear()
+        _DIGESTS[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+    return _DIGESTS[key]
+
+
+_DIGESTS: dict[tuple[int, int, int, int], str] = {}
+
+
+def _older(source: Path, output: Path) -> bool:
+    """Is `source` dated no later than its output (so a dirty MkDocs build skips it)?"""
+    try:
+        return source.stat().st_mtime_ns <= output.stat().st_mtime_ns
+    except FileNotFoundError:
+        return False
 
 
 def fingerprint(work: Path, engine: str, extra: tuple[Path, ...] = (), options: object = None) -> dict:
@@ -119,8 +142,8 @@ def build(engine: str, work: Path, name: str, overrides: dict | None = None,
         for rel in now["files"]:
             if rel in changed:
                 (nxt / _page_html(rel)).unlink(missing_ok=True)
-            else:
-                os.utime(docs / rel, OLD)
+            elif not _older(docs / rel, nxt / _page_html(rel)):
+                os.utime(docs / rel, OLD)  # (a file linked in, already older, keeps its date)
         old_index = json.loads((nxt / MATERIAL_INDEX).read_text(encoding="utf-8"))
         engines.build(engine, work, nxt, overrides, dirty=True)
         rebuilt = {_page_html(rel) for rel in changed if rel.endswith(".md")}
@@ -152,12 +175,15 @@ def _own_copies(site: Path, kept: set[str]) -> None:
             os.replace(tmp, path)
 
 
+def link(a: str | Path, b: str | Path) -> None:
+    """A hard link at `b` to `a` (its date kept), or a copy across file systems."""
+    try:
+        os.link(a, b)
+    except OSError:
+        shutil.copy2(a, b)
+
+
 def publish(src: Path, dst: Path) -> None:
     """Copy a built output by hard links (fast; its files are never rewritten in place),
     falling back to a copy across file systems."""
-    def link(a: str, b: str) -> None:
-        try:
-            os.link(a, b)
-        except OSError:
-            shutil.copy2(a, b)
     shutil.copytree(src, dst, copy_function=link)

@@ -4,6 +4,7 @@ real browser reloads by itself under the pages' Content-Security-Policy."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -104,6 +105,32 @@ def test_a_translation_edit_previews_its_own_edition(served: tuple[Path, Preview
     translation = root / "modules" / "01-basics" / "module.es.md"
     translation.write_text(translation.read_text() + "\nUna frase recién escrita.\n")
     wait_for(url + "/es/modules/01-basics.html", "Una frase recién escrita.")
+
+
+def test_a_preview_never_writes_into_the_files_it_shows(served: tuple[Path, PreviewServer, str],
+                                                        tmp_path: Path) -> None:
+    """The preview links the shown handouts, decks and zip into its site source; an edit to a
+    deck (its HTML written again) or to a module must not write through those links."""
+    root, server, url = served
+    wait_for(url + PAGE, "coursebook-updating", present=False, seconds=240)  # the complete build shows
+    shown = root / ".build" / "preview" / "en"
+    files = sorted(p for p in shown.rglob("*") if p.is_file() and not p.is_symlink()
+                   and p.relative_to(shown).parts[0] in ("handouts", "slides", "downloads", "workshops"))
+    assert {p.suffix for p in files} >= {".pdf", ".html", ".pptx", ".zip"}, files
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    before = {}
+    for i, path in enumerate(files):
+        os.link(path, kept / str(i))  # the shown file itself, whatever name it is shown under next
+        before[i] = path.read_bytes()
+    deck = root / "slides" / "01-basics.md"
+    deck.write_text(deck.read_text().replace("- A point", "- A point made in the preview"))
+    wait_for(url + "/en/slides/01-basics.html", "A point made in the preview")
+    module = root / "modules" / "01-basics" / "module.md"
+    module.write_text(module.read_text().replace("More participant text.", "Another preview."))
+    wait_for(url + PAGE, "Another preview.")
+    changed = [str(files[i].relative_to(shown)) for i in before if (kept / str(i)).read_bytes() != before[i]]
+    assert not changed, f"written in place: {changed}"
 
 
 @pytest.mark.browser
