@@ -65,6 +65,14 @@ class PreviewServer(LiveReloadServer):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.changed: set[Path] = set()
+        self.preview: Preview | None = None
+
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop watching and serving, then the background build: a rebuild under way when
+        the server stops must not start one that outlives it."""
+        super().shutdown(wait)
+        if self.preview:
+            self.preview.close()
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
         super().watch(path, func, recursive=recursive)
@@ -114,6 +122,8 @@ class Preview:
         self.generation = 0  # one per edit: a background build of an older one is thrown away
         self.process: subprocess.Popen | None = None
         self.server: PreviewServer | None = None
+        self.starting = threading.Lock()  # held while a background build starts, or when closing
+        self.closed = False  # no background build after `close`
 
     def languages(self, changed: set[Path], known: list[str]) -> list[str] | None:
         """The editions to build now: as asked, else those of the changed translations, else
@@ -162,8 +172,11 @@ class Preview:
                    "--only", ",".join(o.outputs), *(["--strict"] if o.strict else []),
                    *(["--engine", o.engine] if o.engine else []),
                    *[x for lang in o.languages or [] for x in ("--lang", lang)]]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        start_new_session=True)  # its own group: stopped with its workers
+        with self.starting:
+            if self.closed:
+                return
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                            start_new_session=True)  # its own group: stopped with its workers
         if self.server:
             self.server.notice = NOTICE
         threading.Thread(target=self._finish, args=(self.process, self.generation), daemon=True).start()
@@ -182,6 +195,12 @@ class Preview:
         if self.server:
             self.server.notice = b""
             self.server.reload()
+
+    def close(self) -> None:
+        """Stop the background build, and start none after."""
+        with self.starting:
+            self.closed = True
+        self.stop_background()
 
     def stop_background(self) -> None:
         if self.process and self.process.poll() is None:
@@ -262,7 +281,7 @@ def make_server(options: Options, host: str = "127.0.0.1", port: int = 8000, eve
     options.out.mkdir(parents=True, exist_ok=True)
     server = PreviewServer(builder=rebuild, host=host, port=port, root=str(options.out), polling_interval=0.25)
     preview.server = server
-    server.preview = preview  # type: ignore[attr-defined]
+    server.preview = preview
     rebuild()
     gc.collect()  # what the first build left (imports, templates, kept conversions) lives as long
     gc.freeze()  # as the server: out of the collector's way, whose full passes slowed every edit
@@ -282,6 +301,5 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, every: bo
     except KeyboardInterrupt:
         pass
     finally:
-        server.preview.stop_background()  # type: ignore[attr-defined]
-        server.shutdown()
+        server.shutdown()  # and the background build
     return 0

@@ -57,9 +57,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, PreviewServer, str]]:
     try:
         yield root, server, f"http://127.0.0.1:{server.server_address[1]}"
     finally:
-        server.preview.stop_background()  # type: ignore[attr-defined]
-        server.shutdown()
-        thread.join(timeout=10)
+        server.shutdown()  # and its background build
+        thread.join(timeout=60)
 
 
 def test_an_edit_shows_first_and_the_handouts_follow(served: tuple[Path, PreviewServer, str],
@@ -105,6 +104,25 @@ def test_a_translation_edit_previews_its_own_edition(served: tuple[Path, Preview
     translation = root / "modules" / "01-basics" / "module.es.md"
     translation.write_text(translation.read_text() + "\nUna frase recién escrita.\n")
     wait_for(url + "/es/modules/01-basics.html", "Una frase recién escrita.")
+
+
+def test_no_background_build_outlives_the_server(tmp_path: Path) -> None:
+    """An edit saved just before the server stops: the rebuild under way finishes, and no
+    complete build is left running after it (it would compete with whatever runs next)."""
+    root = tmp_path / "repo"
+    shutil.copytree(MINI, root)
+    server = make_server(Options(root, out=root / ".build" / "preview", verbosity=0), port=0)
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    module = root / "modules" / "01-basics" / "module.md"
+    module.write_text(module.read_text().replace("More participant text.", "Saved at the last moment."))
+    time.sleep(0.4)  # seen by the watcher: the rebuild starts
+    server.shutdown()
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    time.sleep(1)
+    left = subprocess.run(["pgrep", "-f", f"coursebook build --root {root} "], capture_output=True, text=True)
+    assert left.stdout == "", f"a background build still runs: {left.stdout}"
 
 
 def test_a_preview_never_writes_into_the_files_it_shows(served: tuple[Path, PreviewServer, str],
