@@ -24,6 +24,7 @@ from pathlib import Path
 from .diagnostics import Report
 from .load import SourceFile, Sources, parse_yaml, read_text
 from .memo import remember
+from .memo_db import per_key
 from .status import kinds, languages, pair
 
 GLOSSARY = Path("course") / "glossary.yml"
@@ -113,13 +114,10 @@ def found(text: str, terms: list[Term]) -> list[Term]:
     """The terms a source text holds; a term inside a longer one found at the same place
     ("sustainable consumption" in "sustainable consumption and production") does not count.
     Found once per text and glossary: every edition's check (and `serve`, at each edit) asks."""
-    key = (text, tuple(t.term for t in terms))
-    if key not in _FOUND:
-        if len(_FOUND) > 65536:
-            _FOUND.clear()
-        _FOUND[key] = [t.term for t in _found(text, terms)]
+    names = per_key(_FOUND, (text, tuple(t.term for t in terms)), lambda: [t.term for t in _found(text, terms)],
+                    limit=65536)
     by_term = {t.term: t for t in terms}
-    return [by_term[x] for x in _FOUND[key]]
+    return [by_term[x] for x in names]
 
 
 _FOUND: dict[tuple, list[str]] = {}

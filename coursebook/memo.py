@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from .memo_db import engine_digest
+from .memo_db import engine_digest, per_key
 from .validate_paths import committed_files
 
 T = TypeVar("T")
@@ -107,17 +107,15 @@ def remember(name: str, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
     if not _CURRENT:
         return compute()
     store = _CURRENT[0]
-    key = _KEYS.get((name, parts))  # a text checked by every edition is hashed once
-    if key is None:
+    def hashed() -> bytes:
         h = hashlib.blake2b(name.encode(), digest_size=20)
         for part in parts:
             data = part.encode("utf-8", "surrogatepass")
             h.update(len(data).to_bytes(8, "little"))
             h.update(data)
-        key = h.digest()
-        if len(_KEYS) > MAX_ENTRIES:
-            _KEYS.clear()
-        _KEYS[(name, parts)] = key
+        return h.digest()
+
+    key = per_key(_KEYS, (name, parts), hashed, limit=MAX_ENTRIES)  # a text checked by every edition: hashed once
     store.used.add(key)
     kept = store.entries.get(key)
     if kept is not None:

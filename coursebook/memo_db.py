@@ -125,6 +125,16 @@ class Memo:
         self._db, self._opened = None, False
 
 
+def per_key(kept: dict[Any, T], key: Any, make: Callable[[], T], limit: int = 4096) -> T:
+    """`make()`, worked out once per key for the process (`kept`: emptied when it holds
+    `limit` results) — for what is asked again at every build or edit of the same text."""
+    if key not in kept:
+        if len(kept) >= limit:
+            kept.clear()
+        kept[key] = make()
+    return kept[key]
+
+
 def per_object(kept: list[tuple[Any, T]], obj: Any, make: Callable[[Any], T]) -> T:
     """`make(obj)`, worked out once per object (`kept`: the last few, newest first) — for what
     every page of a build asks about the same course (its agenda, its files' pages): the model

@@ -14,10 +14,12 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .load import Localized, SourceFile, Sources, split_lang
 from .memo import remember
+from .memo_db import per_key
 from .model import source_hash
 from .scaffold import in_repository, read_source, write_source
 from .segments import META_FIELDS, Doc, Segment, cut, meta_segments
@@ -106,18 +108,15 @@ def _parts(sf: SourceFile, kind: str) -> tuple[list[Segment], Doc]:
     """A file's segments, cut once per text: `check` (glossary), status and the translators'
     page all ask, and `serve` at every edit. Callers only read them."""
     key = _text_key(sf, kind)
-    if key not in _CUT:
-        def parts() -> tuple[list[Segment], Doc]:
-            meta = meta_segments(sf.meta, sf.lines, META_FIELDS[kind])
-            doc = cut(sf.body, deck=kind == "deck")
-            for s in doc.segments:
-                s.line += sf.body_line - 1
-            return meta, doc
 
-        if len(_CUT) > 4096:
-            _CUT.clear()
-        _CUT[key] = remember("segments", key[1:], parts)  # and between runs, per text
-    return _CUT[key]
+    def parts() -> tuple[list[Segment], Doc]:
+        meta = meta_segments(sf.meta, sf.lines, META_FIELDS[kind])
+        doc = cut(sf.body, deck=kind == "deck")
+        for s in doc.segments:
+            s.line += sf.body_line - 1
+        return meta, doc
+
+    return per_key(_CUT, key, lambda: remember("segments", key[1:], parts))  # and between runs, per text
 
 
 _CUT: dict[tuple, tuple[list[Segment], Doc]] = {}
@@ -201,11 +200,8 @@ def block_status(sources: Sources, only: list[str] | None = None) -> list[FileSt
                 continue
             tr = loc.translations.get(lang)
             key = (lang, rel, file_hash, src_key, tr and (tr.path, _text_key(tr, kind)))
-            if key not in _STATUS:
-                if len(_STATUS) > 16384:
-                    _STATUS.clear()
-                _STATUS[key] = _file_status(sources.root, kind, loc.source, tr, lang, rel, file_hash)
-            out.append(_STATUS[key])
+            make = partial(_file_status, sources.root, kind, loc.source, tr, lang, rel, file_hash)
+            out.append(per_key(_STATUS, key, make, limit=16384))
     return out
 
 

@@ -14,6 +14,7 @@ What differs, and is handled here or after the build:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -100,18 +101,23 @@ def _compile_once(theme: object, folder: Path) -> None:
 _LISTED: dict[str, list[str]] = {}  # an installed theme folder's files
 
 
+@functools.cache
+def _installed() -> tuple[Path, ...]:
+    """Where installed packages live (site-packages)."""
+    import sysconfig
+
+    return tuple({Path(sysconfig.get_paths()[k]).resolve() for k in ("purelib", "platlib")})
+
+
 def _list_templates(loader: object) -> list[str]:
     """What `FileSystemLoader.list_templates` returns, with each installed folder (below
     site-packages: it changes only when the package does) listed once."""
-    import sysconfig
-
     import jinja2
 
-    installed = {Path(sysconfig.get_paths()[k]).resolve() for k in ("purelib", "platlib")}
     found: set[str] = set()
     for path in loader.searchpath:  # type: ignore[attr-defined]
         one = jinja2.FileSystemLoader(path, followlinks=loader.followlinks)  # type: ignore[attr-defined]
-        if any(Path(path).resolve().is_relative_to(x) for x in installed):
+        if any(Path(path).resolve().is_relative_to(x) for x in _installed()):
             if path not in _LISTED:
                 _LISTED[path] = one.list_templates()
             found.update(_LISTED[path])

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..memo_db import engine_digest
+from ..memo_db import engine_digest, per_key
 from . import engines
 
 MATERIAL_INDEX = "search/search_index.json"
@@ -38,15 +38,13 @@ def _digest(path: Path) -> str:
     (the preview links the last build's PDFs, decks and zip into each site source: tens of
     megabytes at 100 modules, hashed at every edit), and published files are never written in
     place: its hash is kept for the process, per device, inode, size and date."""
+    def digest() -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+
     st = path.stat()
     if st.st_nlink < 2:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:24]
-    key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-    if key not in _DIGESTS:
-        if len(_DIGESTS) > 100_000:
-            _DIGESTS.clear()
-        _DIGESTS[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
-    return _DIGESTS[key]
+        return digest()
+    return per_key(_DIGESTS, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns), digest, limit=100_000)
 
 
 _DIGESTS: dict[tuple[int, int, int, int], str] = {}
