@@ -174,8 +174,10 @@ def _pick(loc: Localized, lang: str, source_lang: str):
     tr = loc.translations.get(lang)
     if tr is None or tr.data is None:
         return src, src.data, True
-    update = {k: v for k, v in tr.data.model_dump(exclude_none=True).items()
-              if k in type(src.data).model_fields and k != "steps"}
+    # the translated fields are plain text or lists of it (no schema to dump them with: `check`
+    # builds only the schemas of the files it validates)
+    update = {k: list(v) if isinstance(v, list) else v for k, v in tr.data
+              if v is not None and k in type(src.data).model_fields and k != "steps"}
     meta = src.data.model_copy(update=update)
     steps = getattr(tr.data, "steps", None)
     if steps:
@@ -248,17 +250,20 @@ def make_course(sources: Sources, lang: str, report: Report) -> Course:
 
 def _translate_config(config: schema.CourseConfig,
                       tr: schema.CourseTranslation) -> schema.CourseConfig:
-    data = config.model_dump()
+    """course.yml with its translation's texts: a copy changed in place, every value already
+    validated by its own schema (so `check` builds no schema for it)."""
+    out = config.model_copy(deep=True)
     for key in ("title", "subtitle", "licence", "audience"):
         if getattr(tr, key):
-            data[key] = getattr(tr, key)
+            setattr(out, key, getattr(tr, key))
     if tr.organisation and tr.organisation.get("name"):
-        data["organisation"]["name"] = tr.organisation["name"]
+        out.organisation.name = tr.organisation["name"]
     if tr.schedule:
-        for day, tday in zip(data["schedule"]["days"], tr.schedule.days, strict=False):
-            for brk, tbrk in zip(day["breaks"], tday.breaks, strict=False):
+        for day, tday in zip(out.schedule.days, tr.schedule.days, strict=False):
+            for brk, tbrk in zip(day.breaks, tday.breaks, strict=False):
                 if tbrk.name:
-                    brk["name"] = tbrk.name
+                    brk.name = tbrk.name
     if tr.evaluation:  # the workshops' evaluation form, field by field
-        data["evaluation"] = {**(data.get("evaluation") or {}), **tr.evaluation.model_dump(exclude_defaults=True)}
-    return schema.CourseConfig.model_validate(data)
+        given = {k: list(v) for k, v in tr.evaluation if v}  # a field left out keeps course.yml's
+        out.evaluation = (out.evaluation or schema.Evaluation.model_construct()).model_copy(update=given)
+    return out

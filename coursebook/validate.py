@@ -81,6 +81,13 @@ def typed(sf: SourceFile, model: type[BaseModel], report: Report) -> BaseModel |
     """
     if sf.broken:
         return None
+    # kept between runs per schema and metadata (repr: YAML's plain types, each shown with its
+    # type), so `check` builds only the schemas of edited files; a file with errors is validated
+    # again below to report them
+    name = f"{model.__module__}.{model.__qualname__}"
+    sf.data = remember("typed", (name, repr(sf.meta)), partial(_valid, model, sf.meta))
+    if sf.data is not None:
+        return sf.data
     try:
         sf.data = model.model_validate(sf.meta)
     except ValidationError as exc:
@@ -91,6 +98,13 @@ def typed(sf: SourceFile, model: type[BaseModel], report: Report) -> BaseModel |
         except ValidationError:
             sf.data = None
     return sf.data
+
+
+def _valid(model: type[BaseModel], meta: dict) -> BaseModel | None:
+    try:
+        return model.model_validate(meta)
+    except ValidationError:
+        return None
 
 
 def _report(sf: SourceFile, model: type[BaseModel], exc: ValidationError, report: Report) -> None:

@@ -85,3 +85,42 @@ def test_nothing_is_kept_through_a_linked_build_folder(mini: Path, tmp_path: Pat
     _warm_up(mini, "Vea [los datos](missing.csv).")
     assert [x for x in diagnostics(mini) if "missing.csv" in x]
     assert list(elsewhere.iterdir()) == []
+
+
+def _activity(root: Path, minutes: str, title: str = "Warm-up") -> None:
+    write(root, "modules/01-basics/activities/warm-up.md", f"""\
+        ---
+        title: {title}
+        minutes: {minutes}
+        grouping: Pairs
+        materials: [Paper]
+        output: A list of three ideas
+        slide: B-2
+        ---
+        1. Talk with your neighbour about a zebra.
+        2. Write three ideas.
+        """)
+
+
+def _courses(root: Path) -> dict:
+    """The editions `check` models, as a new process sees them."""
+    memo.save()
+    memo._STORES.clear()
+    memo._CURRENT.clear()
+    return {c.lang: c for c in load_courses(Options(root, verbosity=0))}
+
+
+def test_typed_metadata_from_the_store_is_what_validation_gives(mini: Path) -> None:
+    _activity(mini, "45")
+    fresh = _courses(mini)["es"]
+    again = _courses(mini)["es"]  # every file's metadata from the store
+    assert again.modules[0].activities[0].meta == fresh.modules[0].activities[0].meta
+    assert again.config == fresh.config and again.config.title != _courses(mini)["en"].config.title
+
+    _activity(mini, "0")  # an error: reported at every run, not kept as a result
+    for _ in range(2):
+        found = diagnostics(mini)
+        assert [x for x in found if x.startswith("modules/01-basics/activities/warm-up.md:3: error: 'minutes'")], found
+    _activity(mini, "30", title="Warm-up, shorter")
+    edited = _courses(mini)["en"].modules[0].activities[0].meta
+    assert (edited.minutes, edited.title) == (30, "Warm-up, shorter")
