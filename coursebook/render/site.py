@@ -16,17 +16,19 @@ from pathlib import Path
 import yaml
 
 from .. import layout
+from ..agenda import compute_agenda
 from ..context import Context
-from ..i18n import direction
+from ..i18n import Strings, direction
 from ..markdown import ConfigDumper, mkdocs_config, mkdocs_yml, site_extensions
 from ..maths import copy_katex, site_config
-from ..model import Course
+from ..model import Course, Module
 from ..sanitize import esc_html as e
 from . import csp, engines, incremental, site_offline, site_translators, workshop_site
 from . import site_pages as pages
 from .assets import place, site_course
 
 SHIM = "node_modules/iframe-worker/shim/index.js"
+NAV_GROUPED = 15  # beyond this many modules, the navigation lists them by course day (`_grouped`)
 
 
 def _write(docs: Path, rel: str, text: str) -> None:
@@ -78,18 +80,40 @@ def _nav(course: Course, ctx: Context) -> list:
     nav: list = [{t("home"): "index.md"}]
     nav += [{e(p.title): layout.course_page(p)} for p in course.pages if p.slug != "index"]
     nav.append({t("agenda"): "agenda.md"})
-    nav.append({t("modules"): [{f"{m.id}. {e(m.title)}": layout.module_page(m)} for m in course.modules]})
+    nav.append({t("modules"): _grouped(course, t, [{f"{m.id}. {e(m.title)}": layout.module_page(m)}
+                                                   for m in course.modules])})
     if course.readings:
         nav.append({t("readings_and_cases"): [{t("readings_and_cases"): "readings/index.md"}] +
                     [{e(p.title): layout.reading_page(p)} for p in course.readings]})
     nav.append({t("trainer_view"): [{t("preparation_checklist"): "trainer/index.md"}] +
-                [{f"{m.id}. {e(m.title)}": layout.trainer_page(m)} for m in course.modules]})
+                _grouped(course, t, [{f"{m.id}. {e(m.title)}": layout.trainer_page(m)} for m in course.modules])})
     nav.append({t("downloads"): "downloads.md"})
     nav += workshop_site.nav(ctx.docs(course), t)  # workshops/index.md, when this edition has workshops
     if course.config.author_guide:
         nav.append({t("author_guide"): "guide/authoring.md"})
         nav.append({t("translation_status"): site_translators.PAGE})  # issue #18
     return nav
+
+
+def _grouped(course: Course, t: Strings, entries: list[dict]) -> list:
+    """A long course's module list (`entries`, one per module) grouped by the agenda day each
+    module starts on. With `navigation.prune`, a page then holds its own day's modules and one
+    link per other day, not every module of the course: a page's size, and the site's build
+    time, no longer grow with the square of the course."""
+    if len(course.modules) <= NAV_GROUPED:
+        return entries
+    first_day: dict[str, int] = {}
+    for day in compute_agenda(course):
+        for slot in day.slots:
+            if slot.module is not None:
+                first_day.setdefault(slot.module.id, day.number)
+    groups: dict[int, list[tuple[Module, dict]]] = {}
+    number = 1
+    for module, entry in zip(course.modules, entries, strict=True):
+        number = first_day.get(module.id, number)  # a module without a slot: with the one before
+        groups.setdefault(number, []).append((module, entry))
+    return [{f"{t('day', n=n)} · {e(items[0][0].id)}–{e(items[-1][0].id)}": [x for _, x in items]}
+            for n, items in groups.items()]
 
 
 def _config(course: Course, ctx: Context, docs: Path) -> dict:
@@ -113,8 +137,12 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
         "validation": {"omitted_files": "info", "absolute_links": "info", "unrecognized_links": "info"},
     }
     features = (mkdocs_config(ctx.root).get("theme") or {}).get("features") or []
-    if "content.tooltips" in features:  # Material writes a tooltip's text as HTML: a title would run
-        config["theme"]["features"] = [x for x in features if x != "content.tooltips"]
+    # not content.tooltips: Material writes a tooltip's text as HTML, so a title would run
+    wanted = [x for x in features if x != "content.tooltips"]
+    if len(course.modules) > NAV_GROUPED and "navigation.prune" not in wanted:
+        wanted.append("navigation.prune")  # the other days' modules left out of a page (`_grouped`)
+    if wanted != features:
+        config["theme"]["features"] = wanted
     if not ctx.all_outputs:  # --only: the decks or PDFs that pages link to are not built this time
         config["validation"]["not_found"] = "info"
     source = (ctx.root / logo).resolve() if logo else None  # only a file in the repository is published
