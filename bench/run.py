@@ -72,8 +72,8 @@ def timed(fn) -> float:
 
 def timed_cpu(fn) -> tuple[float, float]:
     """(wall, CPU) seconds of `fn`: CPU time of this process and of the children it waited for
-    (the job pool's workers, MkDocs, Chromium): less moved than wall time by a busy neighbour
-    of this virtual machine, so what shows how work grows with the course."""
+    (the job pool's workers, Chromium): not moved by idle cores or waits, though a busy neighbour
+    of this virtual machine slows both."""
     def cpu() -> float:
         return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
                    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
@@ -385,8 +385,9 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
            "miss one, and publish a stale PDF); it loads and validates every file and writes each edition's site "
            "source; the workbook and the guide are assembled from all their chapters (qpdf). The PDFs rendered "
            "and the site pages built do not grow."] if grows else []
-    growth = ["", "Clean build (one run per size; wall time on this virtual machine varies by about a fifth "
-              "from one run to the next, CPU time less):", "", growth_lines(sizes, times, "wall time"),
+    growth = ["", "Clean build (one run per size, the biggest last: on this virtual machine the same build "
+              "took up to a fifth longer an hour later, in CPU time as in wall time, so read the growth with "
+              "that margin):", "", growth_lines(sizes, times, "wall time"),
               growth_lines(sizes, cpus, "CPU time")] if len(sizes) > 1 else []
     return [*lines, "", "What each rebuild rendered (last run):", "", *notes, *([""] + why if why else []), *growth]
 
