@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -28,7 +29,7 @@ from . import site_pages as pages
 from .assets import place, site_course
 
 SHIM = "node_modules/iframe-worker/shim/index.js"
-NAV_GROUPED = 15  # beyond this many modules, the navigation lists them by course day (`_grouped`)
+NAV_GROUPED = 15  # beyond this many modules, the navigation lists them by course day (`_days`)
 
 
 def _write(docs: Path, rel: str, text: str) -> None:
@@ -80,13 +81,13 @@ def _nav(course: Course, ctx: Context) -> list:
     nav: list = [{t("home"): "index.md"}]
     nav += [{e(p.title): layout.course_page(p)} for p in course.pages if p.slug != "index"]
     nav.append({t("agenda"): "agenda.md"})
-    nav.append({t("modules"): _grouped(course, t, [{f"{m.id}. {e(m.title)}": layout.module_page(m)}
-                                                   for m in course.modules])})
+    days = _days(course, t)
+    nav.append({t("modules"): _listed(days, layout.module_page)})
     if course.readings:
         nav.append({t("readings_and_cases"): [{t("readings_and_cases"): "readings/index.md"}] +
                     [{e(p.title): layout.reading_page(p)} for p in course.readings]})
     nav.append({t("trainer_view"): [{t("preparation_checklist"): "trainer/index.md"}] +
-                _grouped(course, t, [{f"{m.id}. {e(m.title)}": layout.trainer_page(m)} for m in course.modules])})
+                _listed(days, layout.trainer_page)})
     nav.append({t("downloads"): "downloads.md"})
     nav += workshop_site.nav(ctx.docs(course), t)  # workshops/index.md, when this edition has workshops
     if course.config.author_guide:
@@ -95,25 +96,38 @@ def _nav(course: Course, ctx: Context) -> list:
     return nav
 
 
-def _grouped(course: Course, t: Strings, entries: list[dict]) -> list:
-    """A long course's module list (`entries`, one per module) grouped by the agenda day each
-    module starts on. With `navigation.prune`, a page then holds its own day's modules and one
-    link per other day, not every module of the course: a page's size, and the site's build
-    time, no longer grow with the square of the course."""
-    if len(course.modules) <= NAV_GROUPED:
-        return entries
+def _days(course: Course, t: Strings) -> list[tuple[str, list[Module]]]:
+    """The modules as the navigation lists them: one group without a title for a short course;
+    for a long one (`_grouped`), one group per agenda day a module starts on. With
+    `navigation.prune`, a page then holds its own day's modules and one link per other day, not
+    every module of the course: a page's size, and the site's build time, no longer grow with
+    the square of the course."""
+    if not _grouped(course):
+        return [("", course.modules)]
     first_day: dict[str, int] = {}
     for day in compute_agenda(course):
         for slot in day.slots:
             if slot.module is not None:
                 first_day.setdefault(slot.module.id, day.number)
-    groups: dict[int, list[tuple[Module, dict]]] = {}
+    groups: dict[int, list[Module]] = {}
     number = 1
-    for module, entry in zip(course.modules, entries, strict=True):
+    for module in course.modules:
         number = first_day.get(module.id, number)  # a module without a slot: with the one before
-        groups.setdefault(number, []).append((module, entry))
-    return [{f"{t('day', n=n)} · {e(items[0][0].id)}–{e(items[-1][0].id)}": [x for _, x in items]}
-            for n, items in groups.items()]
+        groups.setdefault(number, []).append(module)
+    return [(f"{t('day', n=n)} · {e(ms[0].id)}–{e(ms[-1].id)}", ms) for n, ms in groups.items()]
+
+
+def _grouped(course: Course) -> bool:
+    return len(course.modules) > NAV_GROUPED
+
+
+def _listed(days: list[tuple[str, list[Module]]], page: Callable[[Module], str]) -> list:
+    """Each module's entry (`page`: its module or trainer page), in its day's group if titled."""
+    out: list = []
+    for title, modules in days:
+        entries = [{f"{m.id}. {e(m.title)}": page(m)} for m in modules]
+        out += [{title: entries}] if title else entries
+    return out
 
 
 def _config(course: Course, ctx: Context, docs: Path) -> dict:
@@ -139,8 +153,8 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
     features = (mkdocs_config(ctx.root).get("theme") or {}).get("features") or []
     # not content.tooltips: Material writes a tooltip's text as HTML, so a title would run
     wanted = [x for x in features if x != "content.tooltips"]
-    if len(course.modules) > NAV_GROUPED and "navigation.prune" not in wanted:
-        wanted.append("navigation.prune")  # the other days' modules left out of a page (`_grouped`)
+    if _grouped(course) and "navigation.prune" not in wanted:
+        wanted.append("navigation.prune")  # the other days' modules left out of a page (`_days`)
     if wanted != features:
         config["theme"]["features"] = wanted
     if not ctx.all_outputs:  # --only: the decks or PDFs that pages link to are not built this time

@@ -16,11 +16,16 @@ GLOSSARY = "- term: zebra\n  es: cebra\n"
 WARM_UP = "modules/01-basics/activities/warm-up.es.md"
 
 
-def diagnostics(root: Path) -> list[str]:
-    """`check`'s report, as a new process sees it: the store read back from `.build/check/`."""
+def _as_a_new_process() -> None:
+    """Write the stores back and forget them: the next check reads `.build/check/` again."""
     memo.save()
     memo._STORES.clear()
     memo._CURRENT.clear()
+
+
+def diagnostics(root: Path) -> list[str]:
+    """`check`'s report, as a new process sees it: the store read back from `.build/check/`."""
+    _as_a_new_process()
     options = Options(root, verbosity=0)
     try:
         load_courses(options)
@@ -104,9 +109,7 @@ def _activity(root: Path, minutes: str, title: str = "Warm-up") -> None:
 
 def _courses(root: Path) -> dict:
     """The editions `check` models, as a new process sees them."""
-    memo.save()
-    memo._STORES.clear()
-    memo._CURRENT.clear()
+    _as_a_new_process()
     return {c.lang: c for c in load_courses(Options(root, verbosity=0))}
 
 

@@ -27,8 +27,13 @@ def long_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def _config(root: Path, lang: str) -> dict:
+    """The site config the build generated for `lang`."""
+    return yaml.safe_load((root / ".build" / lang / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
 def _nav(root: Path, lang: str) -> list:
-    return yaml.safe_load((root / ".build" / lang / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    return _config(root, lang)["nav"]
 
 
 def _section(nav: list, title: str) -> list:
@@ -45,8 +50,7 @@ def test_modules_and_trainer_pages_are_listed_by_day(long_course: Path) -> None:
     assert trainer[0] == {"Preparation checklist": "trainer/index.md"}
     assert [next(iter(d)) for d in trainer[1:]] == [next(iter(d)) for d in days]
     assert [next(iter(d)) for d in _section(_nav(long_course, "es"), "Módulos")][0] == "Día 1 · M1–M11"
-    config = yaml.safe_load((long_course / ".build" / "en" / "mkdocs.yml").read_text(encoding="utf-8"))
-    assert "navigation.prune" in config["theme"]["features"]
+    assert "navigation.prune" in _config(long_course, "en")["theme"]["features"]
 
 
 def test_a_page_holds_its_own_day_and_one_link_per_other_day(long_course: Path) -> None:
@@ -60,7 +64,7 @@ def test_a_page_holds_its_own_day_and_one_link_per_other_day(long_course: Path) 
 
 
 def test_a_short_course_keeps_its_flat_list(mini_site: Path) -> None:
-    config = yaml.safe_load((mini_site.parent / ".build" / "en" / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = _config(mini_site.parent, "en")
     assert _section(config["nav"], "Modules") == [{"B. Basics": "modules/01-basics.md"}]
     assert "navigation.prune" not in (config["theme"].get("features") or [])
 
