@@ -19,12 +19,19 @@ def direction(lang: str) -> str:
     return "rtl" if lang.split("-")[0] in RTL else "ltr"
 
 
-@cache
 def _catalogue(path: Path) -> dict[str, str]:
     """The strings of one catalogue; one that cannot be read counts as empty (`check`
-    reports it, with its line, through `check_catalogues`)."""
-    if not path.is_file():
+    reports it, with its line, through `check_catalogues`). Read again when it changed: a
+    long-running process (`serve`) sees a catalogue edited, created or deleted."""
+    try:
+        st = path.stat()
+    except OSError:
         return {}
+    return _read_catalogue(path, st.st_size, st.st_mtime_ns) if path.is_file() else {}
+
+
+@cache
+def _read_catalogue(path: Path, size: int, mtime_ns: int) -> dict[str, str]:
     sf = read_yaml(path, Report(path.parent))  # bounded, and no aliases: never a runaway parse
     if sf is None or sf.broken:
         return {}

@@ -132,7 +132,7 @@ class Markdown:
         pure function of the text (one that reads other files, e.g. snippets, is not)."""
         names, configs = extensions(root)
         self._md = md.Markdown(extensions=names, extension_configs=configs)
-        pure = all(n in PURE or n.startswith("coursebook.") for n in names)
+        pure = self.pure = all(n in PURE or n.startswith("coursebook.") for n in names)  # reads no file
         self._memo, self._config = (memo if pure else None), repr((names, configs))
 
     def html(self, text: str, solutions: Solutions | None = None) -> str:

@@ -6,6 +6,7 @@ guide are rendered chapter by chapter (cached apart) and assembled (`pdf_assembl
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -20,6 +21,7 @@ from ..markdown import Answer, Solutions, trainer_blocks, trainer_view
 from ..model import Activity, Course, Module, Text
 from ..refs import Ref, replace_refs
 from ..sanitize import esc, esc_markdown
+from . import module_memo
 from .assets import decorative_backgrounds, figure_label, figure_modules, label_figures, pdf_markdown
 from .pdf_assemble import STAMP_PAGES, assemble, chapter_links
 from .pdf_write import build_date, write_pdf
@@ -210,11 +212,23 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     shared = {"pages": course_pages(course), "figures": figure_modules(course)}  # once per edition
     ids = {m.id for m in course.modules}
 
-    def job(template: str, target: str, title: str, **values: object) -> None:
-        html = for_print(env.get_template(template).render(**base, title=title, **values))  # maths, code
+    memo = module_memo.of(course, ctx, docs)  # each module's share, kept between builds
+
+    def job(html: str, target: str) -> None:
         html = _number_answers(html, ids)
         jobs.append(Job(write_pdf, (html, docs.as_uri() + "/", css, allowed), docs / target,
                         deps=(*map(Path, css), *_images(html)), cost=len(html)))
+
+    def viewed(p: Printer, m: Module, what: str) -> dict:
+        """`module_view`, kept: its answers (a participant document's) given back to `p`."""
+        def make() -> dict:
+            first = len(p.answers)
+            view = module_view(p, m, trainer=p.trainer)
+            return {"view": view, "answers": [a.__dict__ for a in p.answers[first:]]}
+        before = len(p.answers)
+        kept = memo.kept(m, what, make)
+        p.answers[before:] = [Answer(**a) for a in kept["answers"]]
+        return kept["view"]
 
     def book(template: str, target: str, title: str, chapters: list[str], **values: object) -> None:
         """A job per chapter (`chapter` in the template) and one that assembles them: editing a
@@ -227,8 +241,17 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
             return for_print(env.get_template(template).render(**{**base, "chapter": chapter}, title=title,
                                                                part="chapter", last_chapter=chapter == chapters[-1],
                                                                **own))
+        # a module's chapter: kept with what else its page is given (all the answers, readings …)
+        shared = module_memo.digest({k: v for k, v in values.items() if k not in ("modules", "pages")})
+        modules = {f"module-{m.id}": m for m in course.modules}
+
+        def kept(chapter: str) -> str:
+            if chapter not in modules:
+                return page(chapter)
+            return memo.kept(modules[chapter], f"{target}:{chapter == chapters[-1]}:{shared}",
+                             lambda: page(chapter))
         # answers numbered across the whole (VI.1 … in reading order), then cut into chapters
-        front, *parts = _number_answers(CUT.join(map(page, ["front", *chapters])), ids).split(CUT)
+        front, *parts = _number_answers(CUT.join(map(kept, ["front", *chapters])), ids).split(CUT)
         after = tuple(Job(write_pdf, (chapter_links(html), docs.as_uri() + "/", css, allowed),
                           docs.parent / "chapters" / f"{Path(target).stem}-{name}.pdf",
                           deps=(*map(Path, css), *_images(html)), cost=len(html))
@@ -240,11 +263,14 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
                                    str(ctx.build_dir / "cache")), docs / target,
                         deps=(*map(Path, css), *_images(front)), cost=0, after=after))
 
+    def handout(m: Module) -> str:
+        hp = Printer(course, ctx, {f"activity-{a.slug}" for a in m.activities}, c.solutions, **shared)
+        view = module_view(hp, m, trainer=False)
+        return for_print(env.get_template("handout.html").render(  # maths, code
+            **base, title=f"{m.id}. {m.title}", the_module=view, answers=_answers(hp)))
+
     for m in course.modules:
-        anchors = {f"activity-{a.slug}" for a in m.activities}
-        hp = Printer(course, ctx, anchors, c.solutions, **shared)
-        job("handout.html", layout.handout(m), f"{m.id}. {m.title}",
-            the_module=module_view(hp, m, trainer=False), answers=_answers(hp))
+        job(memo.kept(m, "handout", partial(handout, m)), layout.handout(m))
     all_anchors = ({f"module-{m.id}" for m in course.modules}
                    | {f"activity-{a.slug}" for m in course.modules for a in m.activities}
                    | {f"reading-{r.slug}" for r in course.readings}
@@ -254,7 +280,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     for p in course.pages:
         wp.group(f"page-{p.slug}")
         pages.append({"slug": p.slug, "title": p.title, "text": _text(wp, p, p.body, p.title)})
-    modules = [module_view(wp, m, trainer=False) for m in course.modules]
+    modules = [viewed(wp, m, "workbook") for m in course.modules]
     readings = []
     for r in course.readings:
         wp.group(f"reading-{r.slug}")
@@ -272,7 +298,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     others = [x for x in others if x["blocks"]]
     book("guide.html", layout.trainers_guide(course), t("trainers_guide"),
          ["agenda", *(f"module-{m.id}" for m in course.modules), *(["others"] if others else []), "checklist"],
-         agenda=_agenda_view(course, t), modules=[module_view(gp, m, trainer=True) for m in course.modules],
+         agenda=_agenda_view(course, t), modules=[viewed(gp, m, "guide") for m in course.modules],
          checklist=_checklist(course, t), others=others)
     return jobs
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .. import layout
@@ -21,6 +22,7 @@ from ..markdown import participant
 from ..model import Course, Module
 from ..refs import Ref, replace_refs
 from ..sanitize import esc
+from . import module_memo
 from .assets import deck_markdown, deck_print, deck_web, decorative_backgrounds, publish
 from .pdf import _file_url, _images
 from .pdf_write import build_date
@@ -91,6 +93,10 @@ def slide_views(course: Course, module: Module, ctx: Context) -> list[SlideView]
     return views
 
 
+def _views(course: Course, module: Module, ctx: Context) -> list[dict]:
+    return [v.__dict__ for v in slide_views(course, module, ctx)]
+
+
 def _title_view(course: Course, module: Module, slide: Slide, t) -> SlideView:
     return SlideView(slide.id, module.title, "title", "", "", [],
                      f"{course.config.title} — {module.id}. {module.title}", "")
@@ -143,19 +149,21 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     allowed = tuple(str(x) for x in (ctx.root, *ctx.theme_dirs, ctx.build_dir))
     pptx = _pptx_look(ctx, logo)
     jobs = []
+    memo = module_memo.of(course, ctx, docs)  # each module's share, kept between builds
     for m in ctx.progress(modules, f"slides ({course.lang})"):
-        views = slide_views(course, m, ctx)
+        views = [SlideView(**v) for v in memo.kept(m, "slides", partial(_views, course, m, ctx))]
         values = {**base, "module": m, "slides": views, "duration": duration(m.minutes, t),
                   "title": m.deck.title, "fallback": _fallback_notice(course, ctx) if m.deck.fallback else ""}
+        # images copied into the site source whether the deck is laid out again or kept
         web = [SlideView(**{**v.__dict__, "html": _web(v.html, out_dir, ctx.root), "notes": deck_web(v.notes),
                             "columns": [_web(x, out_dir, ctx.root) for x in v.columns]}) for v in views]
-        html = env.get_template("deck.html").render(**{**values, "slides": web,
-                                                       "logo": f"reveal/{logo.name}" if logo else ""})
+        html = memo.kept(m, "deck", lambda values=values, web=web: env.get_template("deck.html").render(
+            **{**values, "slides": web, "logo": f"reveal/{logo.name}" if logo else ""}))
         (out_dir / Path(layout.deck_html(m)).name).write_text(html, encoding="utf-8")
         for template, target in (("print.html", layout.deck_pdf(m)),
                                  ("handout.html", layout.deck_handout(m))):
-            page = env.get_template(template).render(**values)
-            page = for_print(decorative_backgrounds(deck_print(page)))  # maths as images, code lines
+            page = memo.kept(m, f"slides-{template}", lambda template=template, values=values: for_print(
+                decorative_backgrounds(deck_print(env.get_template(template).render(**values)))))  # maths as images
             jobs.append(Job(write_slides_pdf, (page, docs.as_uri() + "/", css, allowed), docs / target,
                             deps=(*map(Path, css), *_images(page)), cost=len(page)))
         jobs.append(_pptx_job(course, m, views, docs, values, pptx))

@@ -96,6 +96,20 @@ def test_interface_strings_come_from_the_catalogue(scripts: Path) -> None:
     assert "الأهداف" in ar and "الأساسيات" in ar
 
 
+def test_an_edited_catalogue_is_read_again_by_a_running_process(mini: Path) -> None:
+    """`serve` keeps one process: a course's own catalogue, created, edited or deleted while
+    it runs, is what the next preview says."""
+    from coursebook.i18n import Strings
+
+    assert Strings(mini, "en")("workbook") == "Participant workbook"  # the engine's
+    write(mini, "theme/i18n/en.yml", "workbook: The course's workbook\n")
+    assert Strings(mini, "en")("workbook") == "The course's workbook"
+    write(mini, "theme/i18n/en.yml", "workbook: Our workbook, longer\n")
+    assert Strings(mini, "en")("workbook") == "Our workbook, longer"
+    (mini / "theme/i18n/en.yml").unlink()
+    assert Strings(mini, "en")("workbook") == "Participant workbook"
+
+
 @pytest.mark.parametrize("lang,family", [("zh", "Noto-Sans-CJK-SC"), ("ar", "Noto-Naskh-Arabic")])
 def test_glyphs_come_from_fonts_that_have_them(scripts: Path, lang: str, family: str) -> None:
     for pdf in (scripts / lang / "handouts" / "01-basics.pdf", scripts / lang / "handouts" / "workbook.pdf"):

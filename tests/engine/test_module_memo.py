@@ -1,0 +1,131 @@
+"""Each module's share of the layout kept between builds (`render/module_memo.py`): after an
+edit of any kind, the documents laid out from the memo are the documents laid out afresh, and
+an edit to one module's text lays out that module only."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from coursebook.build import Options, load_courses
+from coursebook.context import Context
+from coursebook.load import ENGINE_THEME
+from coursebook.markdown import Markdown
+from coursebook.memo_db import Memo
+from coursebook.render import module_memo, pdf, slides
+
+from ..conftest import KITCHEN
+
+
+def _lay_out(root: Path, memo: Path) -> dict[str, str]:
+    """Every document of every edition as the layout hands it to the jobs (HTML, files read),
+    with the memo at `memo`."""
+    options = Options(root, verbosity=0)
+    courses = load_courses(options)
+    ctx = Context(root, root / ".build", 0, sources=options.sources)
+    ctx.memo = Memo(memo)
+    ctx.markdown = Markdown(root, ctx.memo)
+    documents = {}
+    for course in courses:
+        docs = ctx.docs(course)
+        shutil.rmtree(docs, ignore_errors=True)
+        docs.mkdir(parents=True)
+        for job in pdf.render(course, ctx, docs) + slides.render(course, ctx, docs):
+            documents[job.out.relative_to(root).as_posix()] = repr(
+                (job.func.__qualname__, job.args, sorted(map(str, job.deps)), [j.key() for j in job.after]))
+    ctx.memo.close()
+    return documents
+
+
+def _edit(rel: str, old: str, new: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} is not in {rel}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+def _theme(rel: str, old: str, new: str) -> Callable[[Path], None]:
+    """The course's own copy of an engine theme file, edited (a fork's override)."""
+    def edit(root: Path) -> None:
+        (root / "theme" / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ENGINE_THEME / rel, root / "theme" / rel)
+        _edit(f"theme/{rel}", old, new)(root)
+    return edit
+
+
+def _image(root: Path) -> None:
+    """A figure of module FL that module DA shows too, replaced by another picture."""
+    shutil.copyfile(root / "modules/01-flows/images/savings.png", root / "modules/01-flows/images/rule.png")
+
+
+EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("a sentence in module DA", _edit("modules/02-data/module.md", "Meters drift,", "Meters age and drift,")),
+    ("a sentence in module FL, before its embedded activity",
+     _edit("modules/01-flows/module.md", "\n\n[[embed:map-the-flow]]", " Quite so.\n\n[[embed:map-the-flow]]")),
+    ("a sentence in LG, the module without a translation",
+     _edit("modules/03-long/module.md", "Its text is ordinary", "Its text is plain, ordinary")),
+    ("the title of FL's activity, which DA's activity names", _edit(
+        "modules/01-flows/activities/map-the-flow.md", "title:", "title: Renamed —")),
+    ("FL's title (DA links to it)", _edit("modules/01-flows/module.md", "title:", "title: Now —")),
+    ("a slide title in DA's deck", _edit("slides/02-data.md", "## Three common errors", "## Three errors")),
+    ("the Spanish text of DA", _edit("modules/02-data/module.es.md", "\n## ", "\nUna frase más.\n\n## ")),
+    ("a step of FL's trainer notes", _edit("instructor_notes/01-flows.md", "TRAINERMARK-step", "TRAINERMARK-step2")),
+    ("the picture FL and DA both show", _image),
+    ("the schedule (every clock time)", _edit("course/course.yml", 'start: "09:00"', 'start: "08:30"')),
+    ("the course's title", _edit("course/course.yml", "title: Kitchen sink course", "title: Kitchen course")),
+    ("solutions in place", _edit("course/course.yml", "solutions: end", "solutions: inline")),
+    ("an interface string", _theme("i18n/en.yml", "workbook: Participant workbook", "workbook: The workbook")),
+    ("the handout's template", _theme("pdf/handout.html", "</", "<!-- a fork's change --></")),
+    ("a reading (the workbook prints it)", _edit("course/readings/field-guide.md", "\n\n", "\n\nOne more line.\n\n")),
+]
+
+
+@pytest.fixture
+def kitchen(tmp_path: Path) -> Path:
+    """The kitchen course, its Spanish DA marked current: an edit to the English DA then
+    changes every edition's translation coverage, as in a translated course."""
+    root = tmp_path / "course-repo"
+    shutil.copytree(KITCHEN, root)
+    digest = hashlib.sha256((root / "modules/02-data/module.md").read_bytes()).hexdigest()[:12]
+    _edit("modules/02-data/module.es.md", "---\n", f"---\ntranslation_of: {digest}\n")(root)
+    return root
+
+
+def test_documents_from_the_memo_are_the_documents_laid_out_afresh(kitchen: Path, tmp_path: Path) -> None:
+    kept = tmp_path / "kept.sqlite"
+    _lay_out(kitchen, kept)
+    for i, (what, edit) in enumerate(EDITS):
+        before = _lay_out(kitchen, kept)
+        edit(kitchen)
+        module_memo.LAID_OUT.clear()
+        from_memo = _lay_out(kitchen, kept)
+        assert module_memo.LAID_OUT, f"after {what}: nothing laid out again"
+        fresh = _lay_out(kitchen, tmp_path / f"fresh-{i}.sqlite")
+        assert from_memo.keys() == fresh.keys(), what
+        stale = [doc for doc in fresh if from_memo[doc] != fresh[doc]]
+        assert not stale, f"after {what}, laid out from a stale memo: {stale}"
+        assert from_memo != before, f"{what} changed no document: not an edit the test can judge"
+
+
+def test_an_edit_to_one_modules_text_lays_out_that_module_only(kitchen: Path, tmp_path: Path) -> None:
+    kept = tmp_path / "kept.sqlite"
+    _lay_out(kitchen, kept)
+    module_memo.LAID_OUT.clear()
+    _lay_out(kitchen, kept)
+    assert not module_memo.LAID_OUT, "nothing changed, yet modules were laid out again"
+    coverage = [c.coverage for c in load_courses(Options(kitchen, verbosity=0))]
+    EDITS[0][1](kitchen)  # a sentence in module DA (no embedded activity: the timetable stays)
+    assert coverage != [c.coverage for c in load_courses(Options(kitchen, verbosity=0))]  # es: DA stale
+    _lay_out(kitchen, kept)
+    laid = {(Path(path).relative_to(kitchen).as_posix(), what) for path, what in module_memo.LAID_OUT}
+    # DA, in English and in its Spanish edition (which follows the English text); LG and FL kept
+    assert {path for path, _ in laid} == {"modules/02-data/module.md", "modules/02-data/module.es.md"}
+    assert {what for _, what in laid} == {"handout", "workbook", "guide",  # views and chapters
+                                          "handouts/workbook.pdf", "handouts/trainers-guide.pdf",
+                                          "slides", "deck", "slides-print.html", "slides-handout.html"}
