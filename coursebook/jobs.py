@@ -43,10 +43,21 @@ class Job:
         h.update(repr(self.args).encode())
         for dep in sorted(set(self.deps)):
             h.update(str(dep).encode())
-            h.update(dep.read_bytes() if dep.is_file() else b"-")
+            h.update(_read(dep))
         for job in self.after:  # their results are a function of their keys (reproducible builds)
             h.update(job.key().encode())
         return h.hexdigest()[:32] + self.out.suffix
+
+
+def _read(dep: Path) -> bytes:
+    """A hash of a file a job reads, once per build (`Runner` forgets them): every handout of
+    an edition reads the same stylesheets."""
+    if dep not in _READ:
+        _READ[dep] = hashlib.sha256(dep.read_bytes()).digest() if dep.is_file() else b"-"
+    return _READ[dep]
+
+
+_READ: dict[Path, bytes] = {}
 
 
 class RenderError(Exception):
@@ -89,6 +100,7 @@ class Runner:
         """`cache`: where results are kept (default `.build/cache`); the trainer's named PDFs
         use a folder of their own, deleted after, so no participant's name stays in `.build/`."""
         self.ctx, self.what = ctx, what
+        _READ.clear()  # files read by the last build's jobs may have changed since
         self.cache = cache or ctx.build_dir / "cache"
         workers = workers or os.cpu_count() or 1
         self.parallel = workers > 1 and not ctx.serial

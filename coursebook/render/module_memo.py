@@ -11,8 +11,8 @@ A module's share is keyed by everything it may read:
   slides' titles, the configuration (not the translation coverage, which no document shows)
   — and what is worked out from all the texts together: the timetable, which module each
   figure belongs to, the course's pages;
-- every other file of the repository by size and date (images, the theme, the interface
-  strings, mkdocs.yml, the node packages), the engine's theme, the build's settings, and, by
+- every other file of the repository by content (images, the theme, the interface
+  strings, mkdocs.yml, the node packages' lock), the engine's theme, the build's settings, and, by
   the memo's own salt, the engine's code and the libraries' versions.
 
 The one thing left out is the text of the other modules; a module that read it would be laid
@@ -39,6 +39,7 @@ from ..agenda import compute_agenda
 from ..context import Context
 from ..files import course_pages
 from ..load import ENGINE_THEME, SourceFile
+from ..memo_db import per_object
 from ..model import Course, Module, Text
 from .assets import figure_modules
 
@@ -93,34 +94,43 @@ def digest(value: Any) -> str:
     return _digest(_plain(value))
 
 
-def _texts(course: Course) -> set[Path]:
+def _texts(course: Course) -> set[str]:
     """The files whose whole content is in the edition's model (and so in its keys); a path
     written otherwise than the walk of `_files` finds it is keyed twice, never missed."""
-    found: set[Path] = set()
+    found: set[str] = set()
     for t in (*course.pages, *course.readings, *course.modules,
               *(a for m in course.modules for a in m.activities),
               *(x for m in course.modules for x in (m.notes, m.deck) if x is not None)):
-        found.update(s.path for s in (t.sf, t.src) if s is not None)
+        found.update(str(s.path) for s in (t.sf, t.src) if s is not None)
     return found
 
 
-def _files(root: Path, texts: set[Path]) -> list:
-    """Every other file the layout could read, by size and date: the repository's (but its
-    hidden folders, outputs and node packages, whose lock file stands for them) and the
-    engine's theme."""
-    found = []
-    root, theme = root.resolve(), ENGINE_THEME.resolve()
+def _files(texts: set[str], scanned: dict[str, str]) -> list:
+    """Every other file the layout could read, by content (`scanned`)."""
+    return [(path, digest) for path, digest in scanned.items() if path not in texts]
+
+
+def _scan(ctx: Context) -> dict[str, str]:
+    """A hash of each file of the repository (but its hidden folders, outputs and node
+    packages, whose lock file stands for them) and of the engine's theme: once per build."""
+    def digest(path: Path) -> str:
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return "-"
+    found = {}
+    root, theme = ctx.root.resolve(), ENGINE_THEME.resolve()
     for folder in [root] + ([] if theme.is_relative_to(root) else [theme]):
         for top, dirs, names in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED)
             for name in sorted(names):
-                path = Path(top, name)
-                if path not in texts:
-                    st = path.stat()
-                    found.append((str(path), st.st_size, st.st_mtime_ns))
+                found[os.path.join(top, name)] = digest(Path(top, name))
     lock = root / "node_modules" / ".package-lock.json"
-    found.append((str(lock), *((lock.stat().st_size, lock.stat().st_mtime_ns) if lock.is_file() else ())))
+    found[str(lock)] = digest(lock)
     return found
+
+
+_SCANNED: list[tuple[Context, dict[str, str]]] = []  # the last builds' files, newest first
 
 
 def of(course: Course, ctx: Context, docs: Path) -> Memo:
@@ -148,7 +158,7 @@ class Memo:
             self.key = _digest([course.lang, str(docs), ctx.engine, ctx.all_outputs,
                                 os.environ.get("SOURCE_DATE_EPOCH", ""), edition,
                                 _plain(compute_agenda(course), named=True), _plain(figure_modules(course)),
-                                _plain(course_pages(course)), _files(ctx.root, _texts(course))])
+                                _plain(course_pages(course)), _files(_texts(course), per_object(_SCANNED, ctx, _scan))])
         self._modules: dict[str, str] = {}
 
     def kept(self, module: Module, what: str, make: Callable[[], T]) -> T:

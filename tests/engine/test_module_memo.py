@@ -13,6 +13,7 @@ import pytest
 
 from coursebook.build import Options, load_courses
 from coursebook.context import Context
+from coursebook.jobs import Runner
 from coursebook.load import ENGINE_THEME
 from coursebook.markdown import Markdown
 from coursebook.memo_db import Memo
@@ -29,6 +30,7 @@ def _lay_out(root: Path, memo: Path) -> dict[str, str]:
     ctx = Context(root, root / ".build", 0, sources=options.sources)
     ctx.memo = Memo(memo)
     ctx.markdown = Markdown(root, ctx.memo)
+    Runner(ctx, "layout")  # a build's runner: the files jobs read are hashed afresh
     documents = {}
     for course in courses:
         docs = ctx.docs(course)
