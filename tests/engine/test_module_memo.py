@@ -131,3 +131,16 @@ def test_an_edit_to_one_modules_text_lays_out_that_module_only(kitchen: Path, tm
     assert {what for _, what in laid} == {"handout", "workbook", "guide",  # views and chapters
                                           "handouts/workbook.pdf", "handouts/trainers-guide.pdf",
                                           "slides", "deck", "slides-print.html", "slides-handout.html"}
+
+
+def test_every_field_of_the_typed_metadata_is_in_its_repr() -> None:
+    """Typed metadata is keyed by its `repr`: a field left out of it would be left out of the key."""
+    from pydantic import BaseModel
+
+    from coursebook import schema, schema_workshop
+
+    models = [x for mod in (schema, schema_workshop) for x in vars(mod).values()
+              if isinstance(x, type) and issubclass(x, BaseModel) and x is not BaseModel]
+    assert len(models) > 5
+    hidden = [f"{m.__name__}.{name}" for m in models for name, f in m.model_fields.items() if not f.repr]
+    assert not hidden, f"fields left out of repr (and so of module_memo's keys): {hidden}"
