@@ -114,7 +114,7 @@ def serve_edits(edit: Edit, runs: int, page: str, languages: list[str] | None = 
         try:
             with urllib.request.urlopen(url, timeout=120) as r:
                 return r.read().decode()
-        except urllib.error.HTTPError:
+        except urllib.error.URLError:  # not there yet (404), or the server's thread not listening yet
             return ""
 
     times = []

@@ -34,7 +34,7 @@ def wait_for(url: str, text: str, seconds: float = 60, present: bool = True) -> 
     while time.monotonic() < deadline:
         try:
             page = fetch(url).decode()
-        except urllib.error.HTTPError:  # not built yet (the edition appears with the edit)
+        except urllib.error.URLError:  # not built yet (404: the edition appears with the edit), not listening yet
             time.sleep(0.05)
             continue
         if (text in page) == present:
