@@ -44,7 +44,7 @@ from ..model import Course, Module, Text
 from .assets import figure_modules
 
 T = TypeVar("T")
-SKIPPED = {"node_modules", "site", "private", "__pycache__"}  # outputs and packages (node's by its lock file, below)
+SKIPPED = {"node_modules", "site", "private"}  # at the top: outputs, and node's packages (by their lock file)
 LAID_OUT: list[tuple[str, str]] = []  # (module file, share) laid out afresh: for the tests
 
 
@@ -122,7 +122,8 @@ def _scan(ctx: Context) -> dict[str, str]:
     root, theme = ctx.root.resolve(), ENGINE_THEME.resolve()
     for folder in [root] + ([] if theme.is_relative_to(root) else [theme]):
         for top, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__"
+                             and not (top == str(root) and d in SKIPPED))
             for name in sorted(names):
                 found[os.path.join(top, name)] = digest(Path(top, name))
     lock = root / "node_modules" / ".package-lock.json"
@@ -159,7 +160,7 @@ class Memo:
                                 os.environ.get("SOURCE_DATE_EPOCH", ""), edition,
                                 _plain(compute_agenda(course), named=True), _plain(figure_modules(course)),
                                 _plain(course_pages(course)), _files(_texts(course), per_object(_SCANNED, ctx, _scan))])
-        self._modules: dict[str, str] = {}
+        self._modules: dict[Path, str] = {}
 
     def kept(self, module: Module, what: str, make: Callable[[], T]) -> T:
         """`make()` for `module` (`what`: which share of it, with anything else its result
