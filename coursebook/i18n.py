@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import stat
 import string
 from functools import cache
 from pathlib import Path
@@ -27,7 +28,7 @@ def _catalogue(path: Path) -> dict[str, str]:
         st = path.stat()
     except OSError:
         return {}
-    return _read_catalogue(path, st.st_size, st.st_mtime_ns) if path.is_file() else {}
+    return _read_catalogue(path, st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else {}
 
 
 @cache

@@ -9,8 +9,8 @@ A module's share is keyed by everything it may read:
   source-language files it follows;
 - the rest of its edition with every module's texts left out — ids, titles, metadata,
   slides' titles, the configuration (not the translation coverage, which no document shows)
-  — and what is worked out from all the texts together: the timetable, which module each
-  figure belongs to, the course's pages;
+  — and what is worked out from all the texts together: the timetable, the course's pages
+  (which module a figure belongs to follows from the texts' paths, already there);
 - every other file of the repository by content (images, the theme, the interface
   strings, mkdocs.yml, the node packages' lock), the engine's theme, the build's settings, and, by
   the memo's own salt, the engine's code and the libraries' versions.
@@ -41,7 +41,6 @@ from ..files import course_pages
 from ..load import ENGINE_THEME, SourceFile
 from ..memo_db import per_object
 from ..model import Course, Module, Text
-from .assets import figure_modules
 
 T = TypeVar("T")
 SKIPPED = {"node_modules", "site", "private"}  # at the top: outputs, and node's packages (by their lock file)
@@ -158,24 +157,25 @@ class Memo:
                        for f in dataclasses.fields(course) if f.name != "coverage"}
             self.key = _digest([course.lang, str(docs), ctx.engine, ctx.all_outputs,
                                 os.environ.get("SOURCE_DATE_EPOCH", ""), edition,
-                                _plain(compute_agenda(course), named=True), _plain(figure_modules(course)),
-                                _plain(course_pages(course)), _files(_texts(course), per_object(_SCANNED, ctx, _scan))])
+                                _plain(compute_agenda(course), named=True), _plain(course_pages(course)),
+                                _files(_texts(course), per_object(_SCANNED, ctx, _scan))])
         self._modules: dict[Path, str] = {}
 
     def kept(self, module: Module, what: str, make: Callable[[], T]) -> T:
         """`make()` for `module` (`what`: which share of it, with anything else its result
         depends on), made afresh only when its key is new; the value as JSON gives it back,
         so a fresh result and a kept one are alike (lists, not tuples)."""
-        if self.key is None:
+        def fresh() -> T:
             LAID_OUT.append((str(module.path), what.split(":")[0]))
             return json.loads(json.dumps(make()))
+        if self.key is None:
+            return fresh()
         if module.path not in self._modules:
             self._modules[module.path] = _digest(_plain(module))
         key = self.ctx.memo.key("layout", self.key, self._modules[module.path], what)
         value = self.ctx.memo.get(key)
         if value is None:
-            LAID_OUT.append((str(module.path), what.split(":")[0]))
-            value = json.loads(json.dumps(make()))
+            value = fresh()
             self.ctx.memo.put(key, value)
         return value
 

@@ -12,7 +12,7 @@ import pytest
 
 from coursebook.cli import main
 from coursebook.write import MARKER, MARKER_TEXT
-from tests.conftest import LAUGHS, ROOT, write
+from tests.conftest import LAUGHS, ROOT, edit, write
 
 MOD = "modules/01-basics/module.md"
 ACT = "modules/01-basics/activities/warm-up.md"
@@ -20,14 +20,6 @@ NOTES = "instructor_notes/01-basics.md"
 DECK = "slides/01-basics.md"
 COURSE = "course/course.yml"
 
-
-def edit(rel: str, old: str, new: str) -> Callable[[Path], None]:
-    def apply(root: Path) -> None:
-        path = root / rel
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"corpus case does not apply: {old!r} not in {rel}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return apply
 
 
 def put(rel: str, text: str | bytes) -> Callable[[Path], None]:

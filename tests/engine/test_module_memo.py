@@ -19,7 +19,7 @@ from coursebook.markdown import Markdown
 from coursebook.memo_db import Memo
 from coursebook.render import module_memo, pdf, slides
 
-from ..conftest import KITCHEN
+from ..conftest import KITCHEN, edit
 
 
 def _lay_out(root: Path, memo: Path) -> dict[str, str]:
@@ -43,22 +43,13 @@ def _lay_out(root: Path, memo: Path) -> dict[str, str]:
     return documents
 
 
-def _edit(rel: str, old: str, new: str) -> Callable[[Path], None]:
-    def edit(root: Path) -> None:
-        path = root / rel
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"{old!r} is not in {rel}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return edit
-
-
 def _theme(rel: str, old: str, new: str) -> Callable[[Path], None]:
     """The course's own copy of an engine theme file, edited (a fork's override)."""
-    def edit(root: Path) -> None:
+    def apply(root: Path) -> None:
         (root / "theme" / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ENGINE_THEME / rel, root / "theme" / rel)
-        _edit(f"theme/{rel}", old, new)(root)
-    return edit
+        edit(f"theme/{rel}", old, new)(root)
+    return apply
 
 
 def _image(root: Path) -> None:
@@ -67,24 +58,24 @@ def _image(root: Path) -> None:
 
 
 EDITS: list[tuple[str, Callable[[Path], None]]] = [
-    ("a sentence in module DA", _edit("modules/02-data/module.md", "Meters drift,", "Meters age and drift,")),
+    ("a sentence in module DA", edit("modules/02-data/module.md", "Meters drift,", "Meters age and drift,")),
     ("a sentence in module FL, before its embedded activity",
-     _edit("modules/01-flows/module.md", "\n\n[[embed:map-the-flow]]", " Quite so.\n\n[[embed:map-the-flow]]")),
+     edit("modules/01-flows/module.md", "\n\n[[embed:map-the-flow]]", " Quite so.\n\n[[embed:map-the-flow]]")),
     ("a sentence in LG, the module without a translation",
-     _edit("modules/03-long/module.md", "Its text is ordinary", "Its text is plain, ordinary")),
-    ("the title of FL's activity, which DA's activity names", _edit(
+     edit("modules/03-long/module.md", "Its text is ordinary", "Its text is plain, ordinary")),
+    ("the title of FL's activity, which DA's activity names", edit(
         "modules/01-flows/activities/map-the-flow.md", "title:", "title: Renamed —")),
-    ("FL's title (DA links to it)", _edit("modules/01-flows/module.md", "title:", "title: Now —")),
-    ("a slide title in DA's deck", _edit("slides/02-data.md", "## Three common errors", "## Three errors")),
-    ("the Spanish text of DA", _edit("modules/02-data/module.es.md", "\n## ", "\nUna frase más.\n\n## ")),
-    ("a step of FL's trainer notes", _edit("instructor_notes/01-flows.md", "TRAINERMARK-step", "TRAINERMARK-step2")),
+    ("FL's title (DA links to it)", edit("modules/01-flows/module.md", "title:", "title: Now —")),
+    ("a slide title in DA's deck", edit("slides/02-data.md", "## Three common errors", "## Three errors")),
+    ("the Spanish text of DA", edit("modules/02-data/module.es.md", "\n## ", "\nUna frase más.\n\n## ")),
+    ("a step of FL's trainer notes", edit("instructor_notes/01-flows.md", "TRAINERMARK-step", "TRAINERMARK-step2")),
     ("the picture FL and DA both show", _image),
-    ("the schedule (every clock time)", _edit("course/course.yml", 'start: "09:00"', 'start: "08:30"')),
-    ("the course's title", _edit("course/course.yml", "title: Kitchen sink course", "title: Kitchen course")),
-    ("solutions in place", _edit("course/course.yml", "solutions: end", "solutions: inline")),
+    ("the schedule (every clock time)", edit("course/course.yml", 'start: "09:00"', 'start: "08:30"')),
+    ("the course's title", edit("course/course.yml", "title: Kitchen sink course", "title: Kitchen course")),
+    ("solutions in place", edit("course/course.yml", "solutions: end", "solutions: inline")),
     ("an interface string", _theme("i18n/en.yml", "workbook: Participant workbook", "workbook: The workbook")),
     ("the handout's template", _theme("pdf/handout.html", "</", "<!-- a fork's change --></")),
-    ("a reading (the workbook prints it)", _edit("course/readings/field-guide.md", "\n\n", "\n\nOne more line.\n\n")),
+    ("a reading (the workbook prints it)", edit("course/readings/field-guide.md", "\n\n", "\n\nOne more line.\n\n")),
 ]
 
 
@@ -95,16 +86,16 @@ def kitchen(tmp_path: Path) -> Path:
     root = tmp_path / "course-repo"
     shutil.copytree(KITCHEN, root)
     digest = hashlib.sha256((root / "modules/02-data/module.md").read_bytes()).hexdigest()[:12]
-    _edit("modules/02-data/module.es.md", "---\n", f"---\ntranslation_of: {digest}\n")(root)
+    edit("modules/02-data/module.es.md", "---\n", f"---\ntranslation_of: {digest}\n")(root)
     return root
 
 
 def test_documents_from_the_memo_are_the_documents_laid_out_afresh(kitchen: Path, tmp_path: Path) -> None:
     kept = tmp_path / "kept.sqlite"
     _lay_out(kitchen, kept)
-    for i, (what, edit) in enumerate(EDITS):
+    for i, (what, change) in enumerate(EDITS):
         before = _lay_out(kitchen, kept)
-        edit(kitchen)
+        change(kitchen)
         module_memo.LAID_OUT.clear()
         from_memo = _lay_out(kitchen, kept)
         assert module_memo.LAID_OUT, f"after {what}: nothing laid out again"
