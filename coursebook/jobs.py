@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from .context import Context
 from .memo_db import engine_digest, versions
+from .write import link
 
 
 @dataclass(frozen=True)
@@ -169,9 +169,10 @@ class Runner:
                     self._start(self._ready())
             if self.waiting:  # a programming error: a job needs one that was never submitted
                 raise RuntimeError(f"jobs wait for results never submitted: {list(self.waiting)}")
-        for job, target in self.keyed:
+        for job, target in self.keyed:  # by hard links: a cached result is never written in place
             job.out.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(target, job.out)
+            job.out.unlink(missing_ok=True)
+            link(target, job.out)
         return len(self.started)
 
     def ran(self) -> list[str]:

@@ -32,9 +32,8 @@ from .context import Context, lang_dir
 from .diagnostics import CourseError, Diagnostic, Report
 from .load import read_yaml, split_lang
 from .render import csp, site, slides, workshop_site
-from .render.incremental import link
 from .render.incremental import publish as link_copy
-from .write import MARKER, MARKER_TEXT, build_dir
+from .write import MARKER, MARKER_TEXT, build_dir, link
 
 WATCHED = ("course", "modules", "slides", "instructor_notes", "theme", "workshops", "mkdocs.yml")
 REUSED = ("handouts", "slides", "workshops", "downloads")  # what the complete build made, reused

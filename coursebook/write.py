@@ -52,6 +52,15 @@ def deterministic_zip(entries: Iterable[tuple[str, bytes]], out: Path) -> None:
             zf.writestr(info, data)
 
 
+def link(a: str | Path, b: str | Path) -> None:
+    """A hard link at `b` to `a` (its date kept), or a copy across file systems. Whoever
+    writes at `b` later must replace the file, never write into it: `a` would change too."""
+    try:
+        os.link(a, b)
+    except OSError:
+        shutil.copy2(a, b)
+
+
 class OutputError(Exception):
     """The output folder cannot be written without destroying something coursebook did not make."""
 

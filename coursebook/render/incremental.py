@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..memo_db import engine_digest, per_key
+from ..write import link
 from . import engines
 
 MATERIAL_INDEX = "search/search_index.json"
@@ -33,21 +34,35 @@ MATERIAL_INDEX_JS = "search/search_index.js"  # written by Material's offline pl
 OLD = (1, 1)  # a source's time when unchanged: older than any output, so MkDocs skips it
 
 
-def _digest(path: Path) -> str:
-    """A file's content hash. A file with other hard links is a published output linked in
-    (the preview links the last build's PDFs, decks and zip into each site source: tens of
-    megabytes at 100 modules, hashed at every edit), and published files are never written in
-    place: its hash is kept for the process, per device, inode, size and date."""
+def _digest(path: Path, last: list | None = None) -> str:
+    """A file's content hash. `last`: its hash and stat the last build recorded ([hash, inode,
+    size, time]), taken over when the file was not written since (the job results are hard links
+    to the cache, kept from build to build; the pages are written anew). A file with other hard
+    links is a published output linked in (the preview links the last build's PDFs, decks and
+    zip into each site source), never written in place: its hash is kept for the process."""
     def digest() -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()[:24]
 
     st = path.stat()
+    if last and last[1:] == _stamp(st):
+        return last[0]
     if st.st_nlink < 2:
         return digest()
     return per_key(_DIGESTS, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns), digest, limit=100_000)
 
 
 _DIGESTS: dict[tuple[int, int, int, int], str] = {}
+
+
+def _stamp(st: os.stat_result) -> list[int]:
+    """What changes when a file is written or replaced (its date: the kernel's clock moves on
+    between two builds)."""
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def _known(docs: Path, files: dict[str, str]) -> dict[str, list]:
+    """Each file's hash with its stat as it is now, for the next build's `fingerprint`."""
+    return {rel: [h, *_stamp((docs / rel).stat())] for rel, h in files.items()}
 
 
 def _older(source: Path, output: Path) -> bool:
@@ -58,12 +73,17 @@ def _older(source: Path, output: Path) -> bool:
         return False
 
 
-def fingerprint(work: Path, engine: str, extra: tuple[Path, ...] = (), options: object = None) -> dict:
+def fingerprint(work: Path, engine: str, extra: tuple[Path, ...] = (), options: object = None,
+                known: dict[str, list] | None = None) -> dict:
     """What a build of `work/docs` depends on: `structure` (everything but the pages' own
-    text) and `files` (a hash per file of the site source)."""
-    docs = work / "docs"
-    files = {p.relative_to(docs).as_posix(): _digest(p)
-             for p in sorted(docs.rglob("*")) if p.is_file()}
+    text) and `files` (a hash per file of the site source). `known`: the last build's hashes
+    and stats (`_known`)."""
+    docs, known = work / "docs", known or {}
+    files = {}
+    for p in sorted(docs.rglob("*")):
+        if p.is_file():
+            rel = p.relative_to(docs).as_posix()
+            files[rel] = _digest(p, known.get(rel))
     h = hashlib.sha256(f"{engines.version(engine)}|{engine_digest()}|"  # coursebook's code: it post-processes
                        f"{json.dumps(options, sort_keys=True, default=str)}".encode())
     h.update("\n".join(files).encode())  # the list of pages and assets: a new one changes the nav
@@ -124,13 +144,15 @@ def build(engine: str, work: Path, name: str, overrides: dict | None = None,
     None after a full build); `always`: pages rendered again each time, because `post` writes
     into them what is known only after the build (a zip's size)."""
     out, nxt, state = work / f"{name}-out", work / f"{name}-next", work / f"{name}-state.json"
-    now = fingerprint(work, engine, extra, overrides)
     last = json.loads(state.read_text(encoding="utf-8")) if state.is_file() and out.is_dir() else None
+    known = last.pop("known", None) if last else None
+    now = fingerprint(work, engine, extra, overrides, known)
+    docs = work / "docs"
     if last == now:
+        _save(state, now, docs)
         return Built(out, "cached")
     shutil.rmtree(nxt, ignore_errors=True)
     state.unlink(missing_ok=True)  # a build stopped half-way must not look finished
-    docs = work / "docs"
     if engine == "mkdocs" and last and last["structure"] == now["structure"] \
             and (out / MATERIAL_INDEX).is_file():
         changed = {rel for rel, h in now["files"].items() if last["files"].get(rel) != h}
@@ -156,8 +178,15 @@ def build(engine: str, work: Path, name: str, overrides: dict | None = None,
         post(nxt, rebuilt)
     shutil.rmtree(out, ignore_errors=True)
     nxt.rename(out)
-    state.write_text(json.dumps(now), encoding="utf-8")
+    _save(state, now, docs)
     return Built(out, mode, sorted(rebuilt) if rebuilt is not None else [])
+
+
+def _save(state: Path, now: dict, docs: Path) -> None:
+    """Record a finished build: its fingerprint and each file's stat (after the dates set above)."""
+    tmp = state.with_name(state.name + ".tmp")
+    tmp.write_text(json.dumps({**now, "known": _known(docs, now["files"])}), encoding="utf-8")
+    tmp.replace(state)
 
 
 def _own_copies(site: Path, kept: set[str]) -> None:
@@ -171,14 +200,6 @@ def _own_copies(site: Path, kept: set[str]) -> None:
             tmp = path.with_name(path.name + ".own")
             shutil.copy2(path, tmp)
             os.replace(tmp, path)
-
-
-def link(a: str | Path, b: str | Path) -> None:
-    """A hard link at `b` to `a` (its date kept), or a copy across file systems."""
-    try:
-        os.link(a, b)
-    except OSError:
-        shutil.copy2(a, b)
 
 
 def publish(src: Path, dst: Path) -> None:

@@ -130,6 +130,21 @@ def test_course_yml_edit_renders_what_shows_it(repo: Path) -> None:
         rebuild(repo)
 
 
+def test_an_edit_that_keeps_the_size_of_every_file_is_seen(repo: Path) -> None:
+    """The site sources' hashes are taken over from the last build for files not written since
+    (same inode, size and date): a one-letter change must still reach the page and the handout."""
+    module = repo / "modules" / "01-basics" / "module.md"
+    before = edit(module, "More participant text.", "More participant taxt.")
+    try:
+        done = rebuild(repo)
+        assert published(done, "en") == HANDOUTS
+        assert "participant taxt" in (repo / "site" / "en" / "modules" / "01-basics.html").read_text()
+        assert "participant taxt" in text(repo / "site" / "en" / "handouts" / "01-basics.pdf")
+    finally:
+        module.write_text(before, encoding="utf-8")
+        rebuild(repo)
+
+
 def test_nothing_changed_renders_nothing(repo: Path) -> None:
     done = rebuild(repo)
     assert done.documents == [] and {b.mode for b in done.sites.values()} == {"cached"}
@@ -159,13 +174,14 @@ def test_a_site_rebuilt_page_by_page_is_the_full_build(repo: Path, tmp_path: Pat
 def test_a_rebuild_never_writes_into_the_published_files(repo: Path, tmp_path: Path) -> None:
     """The published site shares its files with `.build` by hard links: a rebuild (dirty site,
     search index, sitemap, CSP, the zip's size) must replace files, never write into them, or
-    a reader of the site would see it change half-way (and a failed build would leave it so)."""
+    a reader of the site would see it change half-way (and a failed build would leave it so).
+    Nor into the cached PDFs and decks, which the site sources share by hard links."""
     site = repo / "site"
     held = tmp_path / "held"
     kept = {}
-    for path in sorted(site.rglob("*")):
+    for path in [*sorted(site.rglob("*")), *sorted((repo / ".build" / "cache").rglob("*"))]:
         if path.is_file():
-            rel = path.relative_to(site).as_posix()
+            rel = path.relative_to(repo).as_posix()
             (held / rel).parent.mkdir(parents=True, exist_ok=True)
             os.link(path, held / rel)  # a reader holding the published file open
             kept[rel] = path.read_bytes()
