@@ -4,6 +4,7 @@ page that holds it (MkDocs then checks and rewrites links between pages)."""
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 from .. import layout
 from ..i18n import Strings
@@ -12,8 +13,10 @@ from ..refs import Ref, replace_refs
 from ..sanitize import esc
 
 
+@lru_cache(maxsize=1 << 16)
 def rel(from_page: str, target: str) -> str:
-    """A relative URL from the page `from_page` (e.g. modules/x.md) to `target`."""
+    """A relative URL from the page `from_page` (e.g. modules/x.md) to `target` (kept: every
+    page links to every deck and module page it names, in each edition)."""
     return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
 
 

@@ -12,6 +12,7 @@ import logging
 import shutil
 import warnings
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -24,7 +25,7 @@ from ..markdown import ConfigDumper, mkdocs_config, mkdocs_yml, site_extensions
 from ..maths import copy_katex, site_config
 from ..model import Course, Module
 from ..sanitize import esc_html as e
-from . import csp, engines, incremental, site_offline, site_translators, workshop_site
+from . import csp, engines, incremental, module_memo, site_offline, site_translators, workshop_site
 from . import site_pages as pages
 from .assets import place, site_course
 
@@ -42,16 +43,19 @@ def _write(docs: Path, rel: str, text: str) -> None:
 def write_source(course: Course, ctx: Context, docs: Path) -> None:
     """Write the Markdown pages and assets of one language's site into `docs`."""
     t = ctx.strings(course)
-    course = site_course(course, docs)  # images and linked files copied, their paths rebased
+    memo = module_memo.of(course, ctx, docs)  # the site's version of a module follows from it
+    course, source = site_course(course, docs), course  # images and linked files copied, paths rebased
     index = course.page("index")
     _write(docs, "index.md", pages.home(course, index, t))
     for page in course.pages:
         if page.slug != "index":
             _write(docs, layout.course_page(page), pages.course_page(course, page, t))
     _write(docs, "agenda.md", pages.agenda(course, t))
-    for m in course.modules:
-        _write(docs, layout.module_page(m), pages.module(course, m, t, docs))
-        _write(docs, layout.trainer_page(m), pages.trainer(course, m, t))
+    for m, kept in zip(course.modules, source.modules, strict=True):
+        shown = [target for _, target in pages.downloads_of(m, t) if (docs / target).exists()]
+        _write(docs, layout.module_page(m),
+               memo.kept(kept, f"page:{shown}", partial(pages.module, course, m, t, docs)))
+        _write(docs, layout.trainer_page(m), memo.kept(kept, "trainer-page", partial(pages.trainer, course, m, t)))
     _write(docs, "trainer/index.md", pages.checklist(course, t))
     if course.readings:
         _write(docs, "readings/index.md", pages.readings_index(course, t))

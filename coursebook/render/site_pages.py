@@ -138,7 +138,7 @@ def module(course: Course, m: Module, t: Strings, docs: Path) -> str:
     page = layout.module_page(m)
     out = [f"# {m.id}. {esc(m.title)}\n"]
     links = [f"**{t('duration')}:** {duration(m.minutes, t)}"]
-    for label, target in _downloads(m, t):
+    for label, target in downloads_of(m, t):
         if (docs / target).exists():
             links.append(f"[{label}]({rel(page, target)})")
     out.append(" · ".join(links) + "\n")
@@ -285,7 +285,7 @@ def readings_index(course: Course, t: Strings) -> str:
     return "\n".join(out) + "\n"
 
 
-def _downloads(m: Module, t: Strings) -> list[tuple[str, str]]:
+def downloads_of(m: Module, t: Strings) -> list[tuple[str, str]]:
     """A module's files to download: its handout and its deck in every format."""
     return [(t("handout"), layout.handout(m)), (t("deck_html"), layout.deck_html(m)),
             (t("deck_pdf"), layout.deck_pdf(m)), (t("deck_handout"), layout.deck_handout(m)),
@@ -316,7 +316,7 @@ def downloads(course: Course, t: Strings, docs: Path) -> str:
     out += [item(label, target) for label, target in data_files([*course.pages, *course.readings])]
     out.append("")
     for m in course.modules:
-        files = [item(label, target) for label, target in _downloads(m, t) if (docs / target).exists()]
+        files = [item(label, target) for label, target in downloads_of(m, t) if (docs / target).exists()]
         files += [item(label, target) for label, target in data_files([m, *m.activities])]  # linked files
         if files:
             out += [f"## {m.id}. {esc(m.title)}\n", *files, ""]

@@ -17,14 +17,14 @@ from coursebook.jobs import Runner
 from coursebook.load import ENGINE_THEME
 from coursebook.markdown import Markdown
 from coursebook.memo_db import Memo
-from coursebook.render import module_memo, pdf, slides
+from coursebook.render import module_memo, pdf, site, slides
 
 from ..conftest import KITCHEN, edit
 
 
 def _lay_out(root: Path, memo: Path) -> dict[str, str]:
     """Every document of every edition as the layout hands it to the jobs (HTML, files read),
-    with the memo at `memo`."""
+    and every page of its site source, with the memo at `memo`."""
     options = Options(root, verbosity=0)
     courses = load_courses(options)
     ctx = Context(root, root / ".build", 0, sources=options.sources)
@@ -39,6 +39,8 @@ def _lay_out(root: Path, memo: Path) -> dict[str, str]:
         for job in pdf.render(course, ctx, docs) + slides.render(course, ctx, docs):
             documents[job.out.relative_to(root).as_posix()] = repr(
                 (job.func.__qualname__, job.args, sorted(map(str, job.deps)), [j.key() for j in job.after]))
+        site.write_source(course, ctx, docs)
+        documents |= {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in docs.rglob("*.md")}
     ctx.memo.close()
     return documents
 
@@ -121,7 +123,8 @@ def test_an_edit_to_one_modules_text_lays_out_that_module_only(kitchen: Path, tm
     assert {path for path, _ in laid} == {"modules/02-data/module.md", "modules/02-data/module.es.md"}
     assert {what for _, what in laid} == {"handout", "workbook", "guide",  # views and chapters
                                           "handouts/workbook.pdf", "handouts/trainers-guide.pdf",
-                                          "slides", "deck", "slides-print.html", "slides-handout.html"}
+                                          "slides", "deck", "slides-print.html", "slides-handout.html",
+                                          "page", "trainer-page"}  # the site's pages
 
 
 def test_every_field_of_the_typed_metadata_is_in_its_repr() -> None:
