@@ -246,13 +246,17 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
         modules = {f"module-{m.id}": m for m in course.modules}
 
         def kept(chapter: str) -> str:
+            """A chapter's page, its links to the other chapters marked (the answers' numbers
+            are text: marking first gives the same page)."""
+            if chapter == "front":
+                return page(chapter)  # its links are marked once its page numbers are in
             if chapter not in modules:
-                return page(chapter)
+                return chapter_links(page(chapter))
             return memo.kept(modules[chapter], f"{target}:{chapter == chapters[-1]}:{shared}",
-                             lambda: page(chapter))
+                             lambda: chapter_links(page(chapter)))
         # answers numbered across the whole (VI.1 … in reading order), then cut into chapters
         front, *parts = _number_answers(CUT.join(map(kept, ["front", *chapters])), ids).split(CUT)
-        after = tuple(Job(write_pdf, (chapter_links(html), docs.as_uri() + "/", css, allowed),
+        after = tuple(Job(write_pdf, (html, docs.as_uri() + "/", css, allowed),
                           docs.parent / "chapters" / f"{Path(target).stem}-{name}.pdf",
                           deps=(*map(Path, css), *_images(html)), cost=len(html))
                       for name, html in zip(chapters, parts, strict=True))
