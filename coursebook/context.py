@@ -45,6 +45,7 @@ class Context:
     engine: str = "mkdocs"  # what builds the site: "mkdocs" (MkDocs + Material) or "zensical"
     sources: Sources | None = None  # the files as loaded and checked (the translators' page reads them)
     memo: Memo = field(init=False)
+    promised: set[Path] = field(init=False, default_factory=set)  # files render jobs write (`made`)
     markdown: Markdown = field(init=False)
     _templates: dict[str, Environment] = field(init=False, default_factory=dict, repr=False)
 
@@ -56,6 +57,11 @@ class Context:
     def theme_dirs(self) -> list[Path]:
         """Theme folders to search in order (e.g. for a Jinja2 FileSystemLoader)."""
         return theme_dirs(self.root)
+
+    def made(self, path: Path) -> bool:
+        """Is `path` in a site source, or will a render job put it there before the site is built?
+        The pages are written while the jobs run; only the downloads page waits for them (sizes)."""
+        return path in self.promised or path.exists()
 
     def theme_file(self, rel: str) -> Path:
         """A theme file: the course's own `theme/<rel>`, else the engine's default."""

@@ -116,6 +116,7 @@ class Runner:
         others' results waits for them (`wait()` starts it)."""
         cache = self.cache
         keyed = [(job, cache / job.key()) for job in jobs]
+        self.ctx.promised.update(job.out for job in jobs)
         self.keyed += keyed
         todo: dict[Path, Job] = {}
         for job, target in keyed:

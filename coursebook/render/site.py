@@ -52,16 +52,15 @@ def write_source(course: Course, ctx: Context, docs: Path) -> None:
             _write(docs, layout.course_page(page), pages.course_page(course, page, t))
     _write(docs, "agenda.md", pages.agenda(course, t))
     for m, kept in zip(course.modules, source.modules, strict=True):
-        shown = [target for _, target in pages.downloads_of(m, t) if (docs / target).exists()]
+        shown = [target for _, target in pages.downloads_of(m, t) if ctx.made(docs / target)]
         _write(docs, layout.module_page(m),
-               memo.kept(kept, f"page:{shown}", partial(pages.module, course, m, t, docs)))
+               memo.kept(kept, f"page:{shown}", partial(pages.module, course, m, t, shown)))
         _write(docs, layout.trainer_page(m), memo.kept(kept, "trainer-page", partial(pages.trainer, course, m, t)))
     _write(docs, "trainer/index.md", pages.checklist(course, t))
     if course.readings:
         _write(docs, "readings/index.md", pages.readings_index(course, t))
         for page in course.readings:
             _write(docs, layout.reading_page(page), pages.course_page(course, page, t))
-    _write(docs, "downloads.md", pages.downloads(course, t, docs))
     if course.config.author_guide:
         guide = ctx.root / "AUTHORING.md"
         guide = guide if guide.exists() else Path(__file__).parents[2] / "AUTHORING.md"
@@ -75,6 +74,11 @@ def write_source(course: Course, ctx: Context, docs: Path) -> None:
     copy_katex(ctx.root, assets / "katex", ctx.theme_file("maths/render-maths.js"))  # maths, offline
     _write(docs.parent, "mkdocs.yml", yaml.dump(_config(course, ctx, docs), Dumper=ConfigDumper,
                                                 allow_unicode=True, sort_keys=False))
+
+
+def write_downloads(course: Course, ctx: Context, docs: Path) -> None:
+    """The downloads page, once the render jobs are done: it gives each file's size."""
+    _write(docs, "downloads.md", pages.downloads(course, ctx.strings(course), docs))
 
 
 def _nav(course: Course, ctx: Context) -> list:

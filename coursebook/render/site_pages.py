@@ -132,14 +132,15 @@ def _in_source_language(text: Text, course: Course, body: str) -> str:
     return f'<div lang="{src}" dir="{direction(src)}" markdown="1">\n\n{body}\n\n</div>\n'
 
 
-def module(course: Course, m: Module, t: Strings, docs: Path) -> str:
-    """The participant page. Trainer-only blocks stay in this Markdown: the extension
-    `mdx_trainer` (in mkdocs.yml's list) removes them, at any depth, as MkDocs renders it."""
+def module(course: Course, m: Module, t: Strings, shown: list[str]) -> str:
+    """The participant page, with links to the module's files in `shown`. Trainer-only blocks
+    stay in this Markdown: the extension `mdx_trainer` (in mkdocs.yml's list) removes them,
+    at any depth, as MkDocs renders it."""
     page = layout.module_page(m)
     out = [f"# {m.id}. {esc(m.title)}\n"]
     links = [f"**{t('duration')}:** {duration(m.minutes, t)}"]
     for label, target in downloads_of(m, t):
-        if (docs / target).exists():
+        if target in shown:
             links.append(f"[{label}]({rel(page, target)})")
     out.append(" · ".join(links) + "\n")
     if m.meta.objectives:

@@ -10,6 +10,7 @@ Every value is escaped (`sanitize.esc`), as on every other page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def _day(w: Workshop, day: WorkshopDay, course: Course, t: Strings, page: str) -
     return out
 
 
-def page(w: Workshop, course: Course, t: Strings, docs: Path) -> str:
+def page(w: Workshop, course: Course, t: Strings, docs: Path, made: Callable[[Path], bool] = Path.exists) -> str:
     """The workshop's page in the edition `course` (its own language, or the source edition
     with the usual notice when the course is not translated into it)."""
     path = page_path(w)
@@ -106,8 +107,8 @@ def page(w: Workshop, course: Course, t: Strings, docs: Path) -> str:
     links = [f"[{t('workshop_calendar')}]({rel(path, ics_path(w))})"]
     folder = f"workshops/{w.slug}"
     links += [f"[{t(key)}]({rel(path, f'{folder}/{name}')})" for key, name in PDFS
-              if (docs / folder / name).exists()]
-    if (docs / folder / GUIDE).exists():
+              if made(docs / folder / name)]
+    if made(docs / folder / GUIDE):
         links.append(f"[{t('trainers_guide')}]({rel(path, f'{folder}/{GUIDE}')}){TRAINER_LINK}")
     out.append(" · ".join(links) + "\n")
     out.append(esc(t("workshop_times", timezone=w.timezone)) + "\n")
@@ -119,7 +120,7 @@ def page(w: Workshop, course: Course, t: Strings, docs: Path) -> str:
         items += [f"[{t(key)}]({rel(path, target)})" for key, target in
                   (("handout", layout.handout(m)), ("deck_html", layout.deck_html(m)),
                    ("deck_pdf", layout.deck_pdf(m)), ("deck_pptx", layout.deck_pptx(m)))
-                  if (docs / target).exists()]
+                  if made(docs / target)]
         out.append(f"- {items[0]} — {duration(m.minutes, t)}"
                    + (" · " + " · ".join(items[1:]) if items[1:] else ""))
     return "\n".join(out) + "\n"
@@ -145,7 +146,7 @@ def write_source(workshops: list[Workshop], course: Course, ctx: Context, docs: 
     folder = docs / "workshops"
     folder.mkdir(parents=True, exist_ok=True)
     for w in mine:
-        (docs / page_path(w)).write_text(page(w, w.course, t, docs), encoding="utf-8")
+        (docs / page_path(w)).write_text(page(w, w.course, t, docs, ctx.made), encoding="utf-8")
         (docs / ics_path(w)).write_bytes(workshop_ics.calendar(w, t))
     (docs / INDEX).write_text(index(mine, course, t), encoding="utf-8")
 
