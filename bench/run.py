@@ -380,10 +380,11 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
     slope = (rebuilds[-1] - rebuilds[0]) / ((sizes[-1] - sizes[0]) * 3) * 1000 if grows else 0
     why = [f"A one-module edit's rebuild renders the same documents and pages at every size, yet its time grows "
            f"with the course ({' → '.join(f'{x:.1f}' for x in rebuilds)} s: {slope:.0f} ms per module-language). "
-           "`python build.py -v` shows where: every build lays out each module's handout, chapters and deck in "
-           "HTML again, to compare them by content with the cached PDFs (keys made from the inputs instead could "
-           "miss one, and publish a stale PDF); it loads and validates every file and writes each edition's site "
-           "source; the workbook and the guide are assembled from all their chapters (qpdf). The PDFs rendered "
+           "What still grows, per `python build.py -v` and a profile at 100 modules: loading and checking every "
+           "file; the keys of every module's kept layout (`render/module_memo.py`) and reading it back; writing "
+           "each edition's site source; MkDocs' dirty builds of the edited edition and of its participant site "
+           "(each walks every page) and the zip; and, on the critical path with the edited chapters, the "
+           "workbook's and the guide's assembly from all their chapters (qpdf). The PDFs rendered "
            "and the site pages built do not grow."] if grows else []
     growth = ["", "Clean build (one run per size, the biggest last: on this virtual machine the same build "
               "took up to a fifth longer an hour later, in CPU time as in wall time, so read the growth with "
