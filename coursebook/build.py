@@ -124,14 +124,13 @@ def build(options: Options) -> list[Course]:
         with ctx.timed("site sources written (while the jobs run)"):
             for course in courses:
                 workshop_site.write_source(options.workshops, course, ctx, ctx.docs(course))  # 4. workshop pages
-            for course in courses:
-                site.write_source(course, ctx, ctx.docs(course))  # 4. render the site's pages
+            on_site = [site.write_source(course, ctx, ctx.docs(course)) for course in courses]  # 4. the site's pages
         with ctx.timed("jobs finished (PDF, PPTX; those not cached)"):
             jobs.wait()                                     # slow renders: on every core, cached
         if "slides" in options.outputs:
             for course in courses:
                 slides.warn_overflow(course, ctx, options.report)  # slides too full for their frame
-        for course in courses:
+        for course in on_site:
             site.write_downloads(course, ctx, ctx.docs(course))  # 4. each file with its size
         with ctx.timed("sites built"):
             built = site.build(courses, ctx, stage)         # 4. MkDocs: site source → HTML (what changed)

@@ -155,8 +155,7 @@ class Preview:
             if decks:
                 slides.render(course, ctx, docs)  # the HTML decks now; their PDF and PPTX later
             workshop_site.write_source(quick.workshops, course, ctx, docs)
-            site.write_source(course, ctx, docs)
-            site.write_downloads(course, ctx, docs)
+            site.write_downloads(site.write_source(course, ctx, docs), ctx, docs)
             built = site.build_edition(course, ctx, work, offline=False)
             with self.lock:
                 _swap(built.path, self.out / lang_dir(course.lang), publish=True)

@@ -40,8 +40,9 @@ def _write(docs: Path, rel: str, text: str) -> None:
     path.write_text(place(text, rel), encoding="utf-8")  # figures' paths relative to this page
 
 
-def write_source(course: Course, ctx: Context, docs: Path) -> None:
-    """Write the Markdown pages and assets of one language's site into `docs`."""
+def write_source(course: Course, ctx: Context, docs: Path) -> Course:
+    """Write the Markdown pages and assets of one language's site into `docs`; returns the
+    edition as the site shows it (its files' paths rebased), for `write_downloads`."""
     t = ctx.strings(course)
     memo = module_memo.of(course, ctx, docs)  # the site's version of a module follows from it
     course, source = site_course(course, docs), course  # images and linked files copied, paths rebased
@@ -74,10 +75,12 @@ def write_source(course: Course, ctx: Context, docs: Path) -> None:
     copy_katex(ctx.root, assets / "katex", ctx.theme_file("maths/render-maths.js"))  # maths, offline
     _write(docs.parent, "mkdocs.yml", yaml.dump(_config(course, ctx, docs), Dumper=ConfigDumper,
                                                 allow_unicode=True, sort_keys=False))
+    return course
 
 
 def write_downloads(course: Course, ctx: Context, docs: Path) -> None:
-    """The downloads page, once the render jobs are done: it gives each file's size."""
+    """The downloads page, once the render jobs are done: it gives each file's size. `course`:
+    as `write_source` returned it (the files its texts link, where the site has them)."""
     _write(docs, "downloads.md", pages.downloads(course, ctx.strings(course), docs))
 
 
