@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -98,8 +99,10 @@ def test_same_look_on_both_engines(built: dict[str, Path], engine: str) -> None:
     assert config["search"].endswith(".js")  # the search worker is the site's own file
 
 
-def search(page, word: str) -> list[str]:
-    """Type a word into either engine's search box; the result links, in order."""
+def search(page, word: str, expect: str = "modules/01-basics.html") -> list[str]:
+    """Type a word into either engine's search box; the result links, in order, once they hold
+    `expect` (or after 15 s). Both engines show results as the word is typed: the first ones
+    listed may be a prefix's, so reading them as soon as one shows is a race."""
     if page.locator(".md-search__input").count():  # Material
         page.locator(".md-search__input").first.click()
         results = ".md-search-result__item a"
@@ -109,7 +112,12 @@ def search(page, word: str) -> list[str]:
     page.keyboard.type(word)
     page.keyboard.press("End")  # a key up: Playwright types non-ASCII letters as text, Material waits for keyup
     page.locator(results).first.wait_for(timeout=15000)
-    return page.locator(results).evaluate_all("els => els.map(e => e.href)")
+    deadline = time.monotonic() + 15
+    while True:
+        hits = page.locator(results).evaluate_all("els => els.map(e => e.href)")
+        if any(expect in h for h in hits) or time.monotonic() > deadline:
+            return hits
+        page.wait_for_timeout(200)
 
 
 @pytest.mark.browser
