@@ -6,7 +6,6 @@ Read `build()` top to bottom to see where anything happens; each stage is one mo
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from .status import coverage, translation_status
 from .validate import check_course, validate_files
 from .validate_paths import check_logo, check_symlinks
 from .workshop import Workshop, load_workshops
-from .write import build_dir, check_output, empty, inside, staging
+from .write import build_dir, check_output, empty, inside, prune, rewrite, staging
 
 if TYPE_CHECKING:
     from .render.incremental import Built
@@ -112,8 +111,7 @@ def build(options: Options) -> list[Course]:
         with ctx.timed("handouts and decks laid out as jobs"):
             for course in courses:
                 docs = inside(cache, ctx.docs(course))      # the site source of this edition
-                shutil.rmtree(docs, ignore_errors=True)
-                docs.mkdir(parents=True)
+                rewrite(docs)                               # written in place: what stays the same is kept
                 if "pdf" in options.outputs:
                     jobs.submit(pdf.render(course, ctx, docs))     # 4. render handouts (jobs start at once)
                 if "slides" in options.outputs:
@@ -132,6 +130,7 @@ def build(options: Options) -> list[Course]:
                 slides.warn_overflow(course, ctx, options.report)  # slides too full for their frame
         for course in on_site:
             site.write_downloads(course, ctx, ctx.docs(course))  # 4. each file with its size
+            prune(ctx.docs(course))                         # what this build did not write again
         with ctx.timed("sites built"):
             built = site.build(courses, ctx, stage)         # 4. MkDocs: site source → HTML (what changed)
     ctx.memo.close()                                        # conversions kept for the next build

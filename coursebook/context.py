@@ -19,6 +19,7 @@ from .load import Sources, theme_dirs, theme_file
 from .markdown import Markdown
 from .memo_db import Memo
 from .model import Course
+from .write import written
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -61,7 +62,7 @@ class Context:
     def made(self, path: Path) -> bool:
         """Is `path` in a site source, or will a render job put it there before the site is built?
         The pages are written while the jobs run; only the downloads page waits for them (sizes)."""
-        return path in self.promised or path.exists()
+        return path in self.promised or written(path)
 
     def theme_file(self, rel: str) -> Path:
         """A theme file: the course's own `theme/<rel>`, else the engine's default."""

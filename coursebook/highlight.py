@@ -15,6 +15,8 @@ import html as html_lib
 import re
 from pathlib import Path
 
+from .write import put
+
 STYLE = "xcode"
 BUILTIN = "#3F6E75"  # xcode's class colour, for built-ins (xcode gives them the keyword purple)
 BACKGROUND = "#f3f6f4"  # the shading behind code in the print and slide themes
@@ -47,10 +49,7 @@ def pygments_css() -> str:
 def write_css(folder: Path) -> Path:
     """Write `pygments.css` into `folder` (unless it is already there, unchanged)."""
     path = folder / "pygments.css"
-    css = pygments_css()
-    if not path.is_file() or path.read_text(encoding="utf-8") != css:
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(css, encoding="utf-8")
+    put(path, pygments_css())
     return path
 
 

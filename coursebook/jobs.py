@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .context import Context
 from .memo_db import engine_digest, versions
-from .write import link
+from .write import put_link
 
 
 @dataclass(frozen=True)
@@ -37,16 +37,25 @@ class Job:
     after: tuple[Job, ...] = field(default=())  # jobs whose results this one reads (`inputs=`)
 
     def key(self) -> str:
-        h = hashlib.sha256()
-        h.update(f"{self.func.__module__}.{self.func.__qualname__}|{versions()}".encode())
-        h.update(engine_digest().encode())
-        h.update(repr(self.args).encode())
-        for dep in sorted(set(self.deps)):
-            h.update(str(dep).encode())
-            h.update(_read(dep))
-        for job in self.after:  # their results are a function of their keys (reproducible builds)
-            h.update(job.key().encode())
-        return h.hexdigest()[:32] + self.out.suffix
+        """A hash of everything the job's result follows from; once per job (an assembly asks
+        for its chapters' keys again)."""
+        known = self.__dict__.get("_key")
+        if known is None:
+            h = hashlib.sha256()
+            h.update(f"{self.func.__module__}.{self.func.__qualname__}|{versions()}".encode())
+            h.update(engine_digest().encode())
+            for arg in self.args:  # a document's HTML by its bytes: `repr` copied it, escaped
+                text = arg if isinstance(arg, str) else repr(arg)
+                h.update(f"{type(arg).__name__}:{len(text)}:".encode())
+                h.update(text.encode("utf-8", "surrogatepass"))
+            for dep in sorted(set(self.deps)):
+                h.update(str(dep).encode())
+                h.update(_read(dep))
+            for job in self.after:  # their results are a function of their keys (reproducible builds)
+                h.update(job.key().encode())
+            known = h.hexdigest()[:32] + self.out.suffix
+            object.__setattr__(self, "_key", known)  # frozen, but a cache of its own value
+        return known
 
 
 def _read(dep: Path) -> bytes:
@@ -171,9 +180,7 @@ class Runner:
             if self.waiting:  # a programming error: a job needs one that was never submitted
                 raise RuntimeError(f"jobs wait for results never submitted: {list(self.waiting)}")
         for job, target in self.keyed:  # by hard links: a cached result is never written in place
-            job.out.parent.mkdir(parents=True, exist_ok=True)
-            job.out.unlink(missing_ok=True)
-            link(target, job.out)
+            put_link(target, job.out)
         return len(self.started)
 
     def ran(self) -> list[str]:

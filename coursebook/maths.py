@@ -17,6 +17,8 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
+from .write import put_copy
+
 KATEX = "node_modules/katex/dist"  # pinned in package.json; copied once into each edition's site
 KATEX_FILES = ("katex.min.css", "katex.min.js")
 FONT_PX = 24  # the font size of the SVGs `latex_svg` returns: 1 em = 24 px (ziamath's default)
@@ -195,14 +197,13 @@ def copy_katex(root: Path, target: Path, script: Path) -> None:
     """KaTeX (script, CSS, woff2 fonts, licence) and `script`, the page's renderer, into
     `target`: the site and the decks draw maths in the browser with no network."""
     source = root / KATEX if (root / KATEX).is_dir() else Path(__file__).parents[1] / KATEX
-    (target / "fonts").mkdir(parents=True, exist_ok=True)
     for name in KATEX_FILES:
-        shutil.copyfile(source / name, target / name)
+        put_copy(source / name, target / name)
     for font in (source / "fonts").glob("*.woff2"):  # every browser that runs KaTeX reads woff2
-        shutil.copyfile(font, target / "fonts" / font.name)
+        put_copy(font, target / "fonts" / font.name)
     if (source.parent / "LICENSE").is_file():
-        shutil.copyfile(source.parent / "LICENSE", target / "LICENSE.txt")
-    shutil.copyfile(script, target / "render-maths.js")
+        put_copy(source.parent / "LICENSE", target / "LICENSE.txt")
+    put_copy(script, target / "render-maths.js")
 
 
 def site_config(root: Path) -> dict[str, list]:

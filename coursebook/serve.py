@@ -33,7 +33,7 @@ from .diagnostics import CourseError, Diagnostic, Report
 from .load import read_yaml, split_lang
 from .render import csp, site, slides, workshop_site
 from .render.incremental import publish as link_copy
-from .write import MARKER, MARKER_TEXT, build_dir, link
+from .write import MARKER, MARKER_TEXT, build_dir, prune, put_copy, put_link, rewrite
 
 WATCHED = ("course", "modules", "slides", "instructor_notes", "theme", "workshops", "mkdocs.yml")
 REUSED = ("handouts", "slides", "workshops", "downloads")  # what the complete build made, reused
@@ -147,7 +147,7 @@ class Preview:
         for course in courses:
             work = self.cache / "quick" / lang_dir(course.lang)
             docs = work / "docs"
-            shutil.rmtree(docs, ignore_errors=True)
+            rewrite(docs)  # in place: the pages that stay the same are kept, and not rendered again
             decks = any(p.is_relative_to(o.root / "slides") for p in changed)
             # the PDFs, decks and zip last made; copied where this build writes: the HTML decks, if
             # a deck changed, and the workshops' calendars
@@ -156,6 +156,7 @@ class Preview:
                 slides.render(course, ctx, docs)  # the HTML decks now; their PDF and PPTX later
             workshop_site.write_source(quick.workshops, course, ctx, docs)
             site.write_downloads(site.write_source(course, ctx, docs), ctx, docs)
+            prune(docs)
             built = site.build_edition(course, ctx, work, offline=False)
             with self.lock:
                 _swap(built.path, self.out / lang_dir(course.lang), publish=True)
@@ -229,11 +230,7 @@ def _reuse(edition: Path, docs: Path, copied: set[str]) -> None:
         for path in sorted((edition / folder).rglob("*")) if (edition / folder).is_dir() else []:
             rel = path.relative_to(edition)
             if path.is_file() and not (rel.parts[0] == "workshops" and path.suffix == ".html"):
-                (docs / rel).parent.mkdir(parents=True, exist_ok=True)
-                if folder in copied:
-                    shutil.copyfile(path, docs / rel)
-                else:
-                    link(path, docs / rel)
+                (put_copy if folder in copied else put_link)(path, docs / rel)
 
 
 def _swap(new: Path, shown: Path, publish: bool = False) -> None:

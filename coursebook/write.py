@@ -173,3 +173,109 @@ def inside(folder: Path, path: Path) -> Path:
     if not resolved.is_relative_to(folder.resolve()):
         raise OutputError(f"refusing to write {path}: it leads outside {folder}")
     return resolved
+
+
+# A site source (`.build/<lang>/docs`) is written anew by each build, but in place: a file
+# written again with the same bytes is left as it is, its inode and date too, so the site's
+# fingerprint takes its hash over (`incremental`) and MkDocs sees it unchanged; creating a file
+# costs this file system twenty times what reading one does. What a build did not write again
+# is removed at the end (`prune`), so nothing stale is published, and whether a file is part of
+# this build is asked of `written`, never of the disk.
+_WRITTEN: set[str] = set()  # files written since their folder's `rewrite()` (absolute paths)
+
+
+def rewrite(folder: Path) -> None:
+    """Start writing `folder` anew, keeping its files until `prune(folder)`."""
+    prefix = os.path.join(os.path.abspath(folder), "")
+    _WRITTEN.difference_update([p for p in _WRITTEN if p.startswith(prefix)])
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def written(path: Path) -> bool:
+    """Was `path` written (`put`, `put_copy`, `put_link`) since its folder's `rewrite()`?"""
+    return os.path.abspath(path) in _WRITTEN
+
+
+def put(path: Path, data: str | bytes) -> None:
+    """Write `data` (text as UTF-8) at `path`, unless it holds exactly that already. Never into
+    the file: a new one replaces it (the old one may be a hard link to a published output)."""
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    key = _note(path)
+    try:
+        if os.path.getsize(key) == len(data) and not os.path.islink(key):
+            with open(key, "rb") as f:
+                if f.read() == data:
+                    return
+    except OSError:
+        pass
+    tmp = _make_way(key)
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, key)
+
+
+def put_copy(source: Path, path: Path) -> None:
+    """`put` a copy of the file `source` at `path`."""
+    put(path, Path(source).read_bytes())
+
+
+def put_tree(source: Path, folder: Path) -> None:
+    """`put_copy` every file below `source` into `folder`, at the same relative path."""
+    for p in sorted(source.rglob("*")):
+        if p.is_file():
+            put_copy(p, folder / p.relative_to(source))
+
+
+def put_link(source: Path, path: Path) -> None:
+    """A hard link at `path` to `source` (`link`), unless `path` is that file already."""
+    key = _note(path)
+    try:
+        if os.path.samefile(source, key) and not os.path.islink(key):
+            return
+    except OSError:
+        pass
+    tmp = _make_way(key)
+    link(source, tmp)
+    os.replace(tmp, key)
+
+
+def _note(path: Path) -> str:
+    key = os.path.abspath(path)
+    _WRITTEN.add(key)
+    return key
+
+
+def _make_way(key: str) -> str:
+    """A temporary name beside `key`, its folder made; a folder (or a file where a folder
+    must be) left by an earlier build in the way is removed."""
+    if os.path.isdir(key) and not os.path.islink(key):
+        shutil.rmtree(key)
+    parent = Path(key).parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocking = next(p for p in (parent, *parent.parents) if p.is_file() or p.is_symlink())
+        blocking.unlink()
+        parent.mkdir(parents=True, exist_ok=True)
+    tmp = f"{key}.{os.getpid()}.new"
+    if os.path.lexists(tmp):
+        os.unlink(tmp)
+    return tmp
+
+
+def prune(folder: Path) -> None:
+    """Remove from `folder` every file not written since `rewrite(folder)`, and the folders
+    left empty (links are removed, never followed)."""
+    top = os.path.abspath(folder)
+    for here, dirs, names in os.walk(top, topdown=False):
+        for name in names:
+            path = os.path.join(here, name)
+            if path not in _WRITTEN:
+                os.unlink(path)
+        for name in dirs:
+            path = os.path.join(here, name)
+            if os.path.islink(path):
+                if path not in _WRITTEN:
+                    os.unlink(path)
+            elif not os.listdir(path):
+                os.rmdir(path)

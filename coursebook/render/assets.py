@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +28,7 @@ from urllib.parse import quote
 from ..files import CoursePage, Link, blank_code, course_pages, links, localized, source_of, target
 from ..i18n import Strings
 from ..model import Course, Module, Page, Text
+from ..write import put_copy, written
 
 ROOT = "@@site-root@@/"  # the site root, made relative to each page when it is written
 PUBLISHED = "assets/course/"
@@ -44,9 +44,8 @@ def publish(path: Path, root: Path, docs: Path, folder: str = PUBLISHED) -> str:
     """Copy a repository file into the site source (once); its path there."""
     rel = path.resolve().relative_to(root.resolve()).as_posix()
     dest = docs / folder / rel
-    if not dest.is_file() or dest.stat().st_size != path.stat().st_size:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, dest)
+    if not written(dest):
+        put_copy(path, dest)
     return folder + rel
 
 

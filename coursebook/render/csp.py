@@ -17,6 +17,8 @@ import os
 import re
 from pathlib import Path
 
+from ..write import put
+
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
 # the content of a page (left out of the hashing): Material's <article>, a deck's slides
 CONTENT = re.compile(r'<article class="md-content__inner.*?</article>|<div class="slides">.*</section>', re.S)
@@ -105,7 +107,5 @@ def write_shim(source: Path, folder: Path) -> None:
     # script[src], cut at "/worker", as the folder of its lunr language files (es, fr, ar …)
     boot = ('var __iwBoot=document.currentScript.src'
             '.replace(/iframe-worker\\.js([?#].*)?$/,"workers/iframe-worker-boot.js");')
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "iframe-worker.js").write_text(boot + code.replace(SHIM_INLINE, SHIM_FILE), encoding="utf-8")
-    (folder / "workers").mkdir(exist_ok=True)
-    (folder / "workers" / "iframe-worker-boot.js").write_text(SHIM_BOOT, encoding="utf-8")
+    put(folder / "iframe-worker.js", boot + code.replace(SHIM_INLINE, SHIM_FILE))
+    put(folder / "workers" / "iframe-worker-boot.js", SHIM_BOOT)

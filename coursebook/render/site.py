@@ -9,7 +9,6 @@ same site, and so does `zensical build -f …`, which reads mkdocs.yml but runs 
 from __future__ import annotations
 
 import logging
-import shutil
 import warnings
 from collections.abc import Callable
 from functools import partial
@@ -25,6 +24,7 @@ from ..markdown import ConfigDumper, mkdocs_config, mkdocs_yml, site_extensions
 from ..maths import copy_katex, site_config
 from ..model import Course, Module
 from ..sanitize import esc_html as e
+from ..write import put, put_copy, put_tree
 from . import csp, engines, incremental, module_memo, site_offline, site_translators, workshop_site
 from . import site_pages as pages
 from .assets import place, site_course
@@ -34,10 +34,7 @@ NAV_GROUPED = 15  # beyond this many modules, the navigation lists them by cours
 
 
 def _write(docs: Path, rel: str, text: str) -> None:
-    path = docs / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)  # a new file: never through a link into a published output
-    path.write_text(place(text, rel), encoding="utf-8")  # figures' paths relative to this page
+    put(docs / rel, place(text, rel))  # figures' paths relative to this page
 
 
 def write_source(course: Course, ctx: Context, docs: Path) -> Course:
@@ -69,7 +66,7 @@ def write_source(course: Course, ctx: Context, docs: Path) -> Course:
         _write(docs, site_translators.PAGE, site_translators.translators_page(course, t, ctx.sources))  # issue #18
     _write(docs, layout.offline_zip(course), "")  # placeholder: the real zip is made after MkDocs
     assets = docs / "assets"
-    shutil.copytree(ctx.theme_file("assets"), assets, dirs_exist_ok=True)
+    put_tree(ctx.theme_file("assets"), assets)
     shim = ctx.root / SHIM if (ctx.root / SHIM).exists() else Path(__file__).parents[2] / SHIM
     csp.write_shim(shim, assets / "javascripts")  # its bootstrap as a file: no inline script
     copy_katex(ctx.root, assets / "katex", ctx.theme_file("maths/render-maths.js"))  # maths, offline
@@ -172,7 +169,7 @@ def _config(course: Course, ctx: Context, docs: Path) -> dict:
         config["validation"]["not_found"] = "info"
     source = (ctx.root / logo).resolve() if logo else None  # only a file in the repository is published
     if source and source.is_file() and source.is_relative_to(ctx.root.resolve()):
-        shutil.copyfile(source, docs / "assets" / Path(logo).name)
+        put_copy(source, docs / "assets" / Path(logo).name)
         config["theme"]["logo"] = f"assets/{Path(logo).name}"
         config["theme"]["favicon"] = f"assets/{Path(logo).name}"
     if len(langs) > 1:

@@ -14,6 +14,7 @@ from ..i18n import Strings, direction
 from ..markdown import trainer_blocks, trainer_view
 from ..model import Activity, Course, Module, Page, Text
 from ..sanitize import esc, esc_markdown
+from ..write import written
 from .assets import data_files
 from .links import rel, resolve
 
@@ -312,12 +313,12 @@ def downloads(course: Course, t: Strings, docs: Path) -> str:
     out = [f"# {t('downloads')}\n"]
     out += [item(label, target) for label, target in ((t("workbook"), layout.workbook(course)),
                                                       (t("trainers_guide"), layout.trainers_guide(course)))
-            if (docs / target).exists()]
+            if written(docs / target)]
     out.append(f"- [{t('offline_zip')}]({layout.offline_zip(course)}){SITE_ONLY} — ZIP, {ZIP_SIZE}")
     out += [item(label, target) for label, target in data_files([*course.pages, *course.readings])]
     out.append("")
     for m in course.modules:
-        files = [item(label, target) for label, target in downloads_of(m, t) if (docs / target).exists()]
+        files = [item(label, target) for label, target in downloads_of(m, t) if written(docs / target)]
         files += [item(label, target) for label, target in data_files([m, *m.activities])]  # linked files
         if files:
             out += [f"## {m.id}. {esc(m.title)}\n", *files, ""]

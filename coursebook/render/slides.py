@@ -6,7 +6,6 @@ editable PowerPoint file. The slide ids (VI-2) are the reveal.js section ids, so
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -22,6 +21,7 @@ from ..markdown import participant
 from ..model import Course, Module
 from ..refs import Ref, replace_refs
 from ..sanitize import esc
+from ..write import put, put_copy
 from . import module_memo
 from .assets import deck_markdown, deck_print, deck_web, decorative_backgrounds, publish
 from .pdf import _file_url, _images
@@ -121,9 +121,7 @@ def _web(html: str, out_dir: Path, root: Path | None = None) -> str:
         path = Path(unquote(urlparse(src).path))
         if root is not None and path.is_relative_to(root.resolve()):
             return f"{m[1]}../{quote(publish(path, root, out_dir.parent))}{m[3]}"
-        target = out_dir / "images" / path.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        put_copy(path, out_dir / "images" / path.name)
         return f"{m[1]}images/{path.name}{m[3]}"
     return deck_web(SRC.sub(copy, html))
 
@@ -136,10 +134,10 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
     t = ctx.strings(course)
     out_dir = docs / "slides"
     _copy_reveal(ctx, out_dir / "reveal")
-    shutil.copyfile(ctx.theme_file("slides/slides.css"), out_dir / "reveal" / "course-slides.css")
+    put_copy(ctx.theme_file("slides/slides.css"), out_dir / "reveal" / "course-slides.css")
     logo = _logo(ctx, course)
     if logo:  # the footer's logo, as in the PowerPoint deck
-        shutil.copyfile(logo, out_dir / "reveal" / logo.name)
+        put_copy(logo, out_dir / "reveal" / logo.name)
     write_css(out_dir / "reveal")  # code colours; maths from the site's KaTeX (../assets/katex)
     env = ctx.templates("slides")
     c = course.config
@@ -159,7 +157,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
                             "columns": [_web(x, out_dir, ctx.root) for x in v.columns]}) for v in views]
         html = memo.kept(m, "deck", lambda values=values, web=web: env.get_template("deck.html").render(
             **{**values, "slides": web, "logo": f"reveal/{logo.name}" if logo else ""}))
-        (out_dir / Path(layout.deck_html(m)).name).write_text(html, encoding="utf-8")
+        put(out_dir / Path(layout.deck_html(m)).name, html)
         for template, target in (("print.html", layout.deck_pdf(m)),
                                  ("handout.html", layout.deck_handout(m))):
             page = memo.kept(m, f"slides-{template}", lambda template=template, values=values: for_print(
@@ -228,9 +226,8 @@ def _fallback_notice(course: Course, ctx: Context) -> str:
 def _copy_reveal(ctx: Context, target: Path) -> None:
     source = ctx.root / REVEAL if (ctx.root / REVEAL).exists() else Path(__file__).parents[2] / REVEAL
     for rel in REVEAL_FILES:
-        (target / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source / rel, target / Path(rel).name)
+        put_copy(source / rel, target / Path(rel).name)
     for extra in ("LICENSE",):
         lic = source.parent / extra
         if lic.exists():
-            shutil.copyfile(lic, target / "LICENSE.txt")
+            put_copy(lic, target / "LICENSE.txt")

@@ -23,6 +23,7 @@ from ..i18n import Strings
 from ..model import Course
 from ..sanitize import esc
 from ..workshop import Workshop, WorkshopDay
+from ..write import put, written
 from . import workshop_ics
 from .links import rel
 from .site_pages import END_TIMETABLE, TIMETABLE, TRAINER_LINK, duration
@@ -143,15 +144,13 @@ def write_source(workshops: list[Workshop], course: Course, ctx: Context, docs: 
     if not mine:
         return
     t = ctx.strings(course)
-    folder = docs / "workshops"
-    folder.mkdir(parents=True, exist_ok=True)
     for w in mine:
-        (docs / page_path(w)).write_text(page(w, w.course, t, docs, ctx.made), encoding="utf-8")
-        (docs / ics_path(w)).write_bytes(workshop_ics.calendar(w, t))
-    (docs / INDEX).write_text(index(mine, course, t), encoding="utf-8")
+        put(docs / page_path(w), page(w, w.course, t, docs, ctx.made))
+        put(docs / ics_path(w), workshop_ics.calendar(w, t))
+    put(docs / INDEX, index(mine, course, t))
 
 
 def nav(docs: Path, t: Strings) -> list:
     """The navigation entry of the workshops' index, when this edition has workshops."""
-    return [{t("workshops"): INDEX}] if (docs / INDEX).is_file() else []
+    return [{t("workshops"): INDEX}] if written(docs / INDEX) else []
 

@@ -195,3 +195,44 @@ def test_a_rebuild_never_writes_into_the_published_files(repo: Path, tmp_path: P
     finally:
         module.write_text(before, encoding="utf-8")
         rebuild(repo)
+
+
+def test_a_rebuild_rewrites_only_the_changed_site_sources(repo: Path) -> None:
+    """The site sources are written in place: a file with the same bytes is left as it was (so
+    its hash is taken over and MkDocs skips it); the edited module's page is a new file."""
+    docs = repo / ".build" / "en" / "docs"
+    kept = ["agenda.md", "index.md", "slides/01-basics.pdf", "slides/01-basics.html",
+            "assets/course.css"]
+    inodes = {rel: (docs / rel).stat().st_ino for rel in [*kept, "modules/01-basics.md"]}
+    module = repo / "modules" / "01-basics" / "module.md"
+    before = edit(module, "More participant text.", "More participant text about sludge.")
+    try:
+        rebuild(repo)
+        assert "about sludge" in (docs / "modules" / "01-basics.md").read_text(encoding="utf-8")
+        assert (docs / "modules" / "01-basics.md").stat().st_ino != inodes["modules/01-basics.md"]
+        assert {rel: (docs / rel).stat().st_ino for rel in kept} == {rel: inodes[rel] for rel in kept}
+    finally:
+        module.write_text(before, encoding="utf-8")
+        rebuild(repo)
+
+
+def test_what_a_build_no_longer_makes_is_gone(repo: Path) -> None:
+    """A page and the data file it links, then deleted: neither stays in the site source nor
+    in the published site, and the downloads page no longer lists the file."""
+    page, data = repo / "course" / "extra.md", repo / "course" / "extra-data.csv"
+    page.write_text("---\ntitle: Extra page\n---\nThe [figures](extra-data.csv) of the extra page.\n",
+                    encoding="utf-8")
+    data.write_text("a,b\n1,2\n", encoding="utf-8")
+    try:
+        rebuild(repo)
+        site, docs = repo / "site" / "en", repo / ".build" / "en" / "docs"
+        published_data = [p for p in site.rglob("extra-data.csv")]
+        assert (site / "extra.html").is_file() and published_data
+        assert "extra-data.csv" in (site / "downloads.html").read_text(encoding="utf-8")
+    finally:
+        page.unlink()
+        data.unlink()
+    rebuild(repo)
+    assert not (site / "extra.html").exists() and not (docs / "extra.md").exists()
+    assert list(site.rglob("extra-data.csv")) == [] and list(docs.rglob("extra-data.csv")) == []
+    assert "extra-data.csv" not in (site / "downloads.html").read_text(encoding="utf-8")
