@@ -381,8 +381,9 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
     why = [f"A one-module edit's rebuild renders the same documents and pages at every size, yet its time grows "
            f"with the course ({' → '.join(f'{x:.1f}' for x in rebuilds)} s: {slope:.0f} ms per module-language). "
            "What still grows, per `python build.py -v` and a profile at 100 modules: loading and checking every "
-           "file; the keys of every module's kept layout (`render/module_memo.py`) and reading it back; writing "
-           "each edition's site source; MkDocs' dirty builds of the edited edition and of its participant site "
+           "file; the keys of every module's kept layout (`render/module_memo.py`) and reading it back, for the "
+           "documents and for each edition's site pages (the files are rewritten only where their bytes "
+           "changed); MkDocs' dirty builds of the edited edition and of its participant site "
            "(each walks every page) and the zip; and, on the critical path with the edited chapters, the "
            "workbook's and the guide's assembly from all their chapters (qpdf). The PDFs rendered "
            "and the site pages built do not grow."] if grows else []
