@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 from .context import Context
@@ -37,25 +37,24 @@ class Job:
     after: tuple[Job, ...] = field(default=())  # jobs whose results this one reads (`inputs=`)
 
     def key(self) -> str:
-        """A hash of everything the job's result follows from; once per job (an assembly asks
-        for its chapters' keys again)."""
-        known = self.__dict__.get("_key")
-        if known is None:
-            h = hashlib.sha256()
-            h.update(f"{self.func.__module__}.{self.func.__qualname__}|{versions()}".encode())
-            h.update(engine_digest().encode())
-            for arg in self.args:  # a document's HTML by its bytes: `repr` copied it, escaped
-                text = arg if isinstance(arg, str) else repr(arg)
-                h.update(f"{type(arg).__name__}:{len(text)}:".encode())
-                h.update(text.encode("utf-8", "surrogatepass"))
-            for dep in sorted(set(self.deps)):
-                h.update(str(dep).encode())
-                h.update(_read(dep))
-            for job in self.after:  # their results are a function of their keys (reproducible builds)
-                h.update(job.key().encode())
-            known = h.hexdigest()[:32] + self.out.suffix
-            object.__setattr__(self, "_key", known)  # frozen, but a cache of its own value
-        return known
+        """A hash of everything the job's result follows from."""
+        return self._key
+
+    @cached_property
+    def _key(self) -> str:  # once per job: an assembly asks for its chapters' keys again
+        h = hashlib.sha256()
+        h.update(f"{self.func.__module__}.{self.func.__qualname__}|{versions()}".encode())
+        h.update(engine_digest().encode())
+        for arg in self.args:  # a document's HTML by its bytes: `repr` copied it, escaped
+            text = arg if isinstance(arg, str) else repr(arg)
+            h.update(f"{type(arg).__name__}:{len(text)}:".encode())
+            h.update(text.encode("utf-8", "surrogatepass"))
+        for dep in sorted(set(self.deps)):
+            h.update(str(dep).encode())
+            h.update(_read(dep))
+        for job in self.after:  # their results are a function of their keys (reproducible builds)
+            h.update(job.key().encode())
+        return h.hexdigest()[:32] + self.out.suffix
 
 
 def _read(dep: Path) -> bytes:
