@@ -5,8 +5,11 @@ Read `build()` top to bottom to see where anything happens; each stage is one mo
 
 from __future__ import annotations
 
+import gc
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,6 +59,21 @@ class Options:
         self.report = Report(self.root)
 
 
+@contextmanager
+def few_collections() -> Iterator[None]:
+    """Python's garbage collector, run rarely while a build allocates. With its default
+    thresholds, its passes over the course's model (which lives as long as the build) took
+    0.6–0.8 s of a one-module rebuild at 100 modules; a build makes few cycles. The workers
+    forked meanwhile keep the setting; the caller's is restored after."""
+    old = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+@few_collections()
 def load_courses(options: Options) -> list[Course]:
     """Stages 1–3: read the files, validate them, and make one course per language."""
     report = options.report
@@ -89,6 +107,7 @@ def load_courses(options: Options) -> list[Course]:
 FIXED_EPOCH = "1577836800"  # 2020-01-01: dates written into outputs unless SOURCE_DATE_EPOCH says otherwise
 
 
+@few_collections()
 def build(options: Options) -> list[Course]:
     """Build every output of every language into `options.out`, atomically and reproducibly."""
     from .context import Context

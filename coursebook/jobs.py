@@ -14,6 +14,7 @@ exactly when one of them changed.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections.abc import Callable
@@ -99,6 +100,10 @@ def cached(job: Job, cache: Path) -> Path:
     return target
 
 
+WORKER_GC = (700, 10, 10)  # Python's own collector thresholds: a renderer's garbage is short-lived and
+# cyclic, and collecting rarely (as `build.few_collections` does) made a clean build slower and larger
+
+
 class Runner:
     """Jobs started as soon as a renderer hands them over, so that the cores render one
     edition's PDFs while the next edition's documents are still being prepared; `wait()`
@@ -148,7 +153,8 @@ class Runner:
         for target, job in sorted(todo.items(), key=lambda item: -item[1].cost):  # longest first
             inputs = self.inputs.get(target, ())
             if self.parallel:
-                self.pool = self.pool or ProcessPoolExecutor(max_workers=self.workers)
+                self.pool = self.pool or ProcessPoolExecutor(max_workers=self.workers, initializer=gc.set_threshold,
+                                                             initargs=WORKER_GC)
                 self.started[target] = self.pool.submit(_run, job, target, inputs).result
             else:
                 self.started[target] = partial(_run, job, target, inputs)  # run by wait(), in this process
