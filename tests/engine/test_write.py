@@ -1,0 +1,63 @@
+"""Writing a site source in place (`write.rewrite`, `put`, `put_link`, `prune`): what stays the
+same is kept, nothing is written through a hard link, and what a build no longer writes goes —
+but never what a link leads to."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from coursebook.write import prune, put, put_link, rewrite, written
+
+
+def test_same_bytes_keep_the_file_new_bytes_replace_it(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    rewrite(docs)
+    put(docs / "a.md", "one")
+    before = (docs / "a.md").stat().st_ino
+    rewrite(docs)
+    put(docs / "a.md", "one")
+    assert (docs / "a.md").stat().st_ino == before  # the same bytes: left alone
+    put(docs / "a.md", "two")
+    assert (docs / "a.md").read_text() == "two" and (docs / "a.md").stat().st_ino != before
+
+
+def test_a_hard_link_is_replaced_never_written_through(tmp_path: Path) -> None:
+    published = tmp_path / "published.pdf"  # e.g. a cached job result, also in the published site
+    published.write_bytes(b"old")
+    docs = tmp_path / "docs"
+    rewrite(docs)
+    put_link(published, docs / "handout.pdf")
+    assert os.path.samefile(published, docs / "handout.pdf")
+    put(docs / "handout.pdf", b"new")
+    assert published.read_bytes() == b"old" and (docs / "handout.pdf").read_bytes() == b"new"
+
+
+def test_a_file_and_a_folder_may_trade_places(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    rewrite(docs)
+    put(docs / "guide", "a page once named like the folder to come")
+    put(docs / "old" / "page.md", "a folder where a page will go")
+    rewrite(docs)
+    put(docs / "guide" / "index.md", "now a folder")
+    put(docs / "old", "now a file")
+    prune(docs)
+    assert (docs / "guide" / "index.md").read_text() == "now a folder"
+    assert (docs / "old").read_text() == "now a file"
+
+
+def test_prune_removes_what_was_not_written_again_but_not_through_links(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the build's")
+    docs = tmp_path / "docs"
+    rewrite(docs)
+    put(docs / "kept.md", "kept")
+    put(docs / "gone" / "page.md", "gone next time")
+    (docs / "link").symlink_to(outside)  # left by someone else: removed as a link, never followed
+    rewrite(docs)
+    put(docs / "kept.md", "kept")
+    assert written(docs / "kept.md") and not written(docs / "gone" / "page.md")
+    prune(docs)
+    assert sorted(p.name for p in docs.iterdir()) == ["kept.md"]  # the emptied folder went too
+    assert (outside / "keep.txt").read_text() == "not the build's"
