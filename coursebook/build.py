@@ -63,8 +63,8 @@ class Options:
 def few_collections() -> Iterator[None]:
     """Python's garbage collector, run rarely while a build allocates. With its default
     thresholds, its passes over the course's model (which lives as long as the build) took
-    0.6–0.8 s of a one-module rebuild at 100 modules; a build makes few cycles. The workers
-    forked meanwhile keep the setting; the caller's is restored after."""
+    0.6–0.8 s of a one-module rebuild at 100 modules; a build makes few cycles. The render
+    workers use Python's own (`jobs.WORKER_GC`); the caller's are restored after."""
     old = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)
     try:
