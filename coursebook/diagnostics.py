@@ -39,12 +39,6 @@ class Report:
     items: list[Diagnostic] = field(default_factory=list)
     _shown: dict[tuple[str, str], set] = field(default_factory=dict, init=False, repr=False, compare=False)
     _rels: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _folders: dict[Path, Path] = field(default_factory=dict, init=False, repr=False, compare=False)
-
-    def _folder(self, folder: Path) -> Path:
-        if folder not in self._folders:
-            self._folders[folder] = folder.resolve()
-        return self._folders[folder]
 
     def _rel(self, path: Path | str) -> str:
         key = str(path)
@@ -71,11 +65,13 @@ class Report:
         return len(self._shown.get((self._rel(path), level), ())) > MAX_PER_FILE
 
     def _relative(self, path: Path | str) -> str:
+        from .validate_paths import real_folder  # (it reports through this module)
+
         p = Path(path)
-        # a symbolic link is named by its own path, not its target's; folders resolved once
-        full = self._folder(p.parent) / p.name if p.name not in ("", ".", "..") else p.resolve()
+        # a symbolic link is named by its own path, not its target's
+        full = real_folder(p.parent) / p.name if p.name not in ("", ".", "..") else p.resolve()
         try:
-            return full.relative_to(self._folder(self.root)).as_posix()
+            return full.relative_to(real_folder(self.root)).as_posix()
         except ValueError:
             return p.as_posix()
 

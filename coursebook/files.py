@@ -8,7 +8,7 @@ from __future__ import annotations
 import glob
 import re
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache, partial
+from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -17,7 +17,7 @@ from .diagnostics import Report, line_counter
 from .memo import remember
 from .memo_db import per_object
 from .model import Course
-from .validate_paths import committed_files
+from .validate_paths import committed_files, real_path
 
 IMAGE_EXTS = (".svg", ".png", ".jpg", ".jpeg")
 SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
@@ -155,22 +155,8 @@ def _target(href: str, folder: Path, root: Path) -> Target:
     return Target("page" if path.suffix.lower() == ".md" else "file", path, fragment)
 
 
-@cache
-def _real_folder(folder: Path) -> Path:
-    return folder.resolve()
-
-
-def real_path(path: Path) -> Path:
-    """`path.resolve()`, its folder resolved once per run: resolving a path stats each of its
-    parts, and every text of every edition asks (a tenth of a second at 100 modules)."""
-    if path.is_symlink() or path.name in ("", ".", ".."):
-        return path.resolve()
-    return _real_folder(path.parent) / path.name
-
-
 def forget() -> None:
     """Forget what paths led to: files may have changed since the last run (serve)."""
-    _real_folder.cache_clear()
     _target.cache_clear()
     image_problem.cache_clear()
     _PAGES.clear()

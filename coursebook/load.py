@@ -15,7 +15,7 @@ import yaml
 
 from .diagnostics import Problem, Recorder, Report, replay
 from .memo import remember, use
-from .validate_paths import confined, link_problem
+from .validate_paths import confined, link_problem, real_folder
 
 LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
 
@@ -105,13 +105,7 @@ def _plainly_inside(path: Path, root: Path) -> bool:
     (resolved once per run, as resolving every file is a tenth of loading) is in the repository."""
     if path.name in ("", ".", "..") or path.is_symlink():
         return False
-    key = (path.parent, root)
-    if key not in _FOLDERS:
-        _FOLDERS[key] = path.parent.resolve().is_relative_to(root.resolve())
-    return _FOLDERS[key]
-
-
-_FOLDERS: dict[tuple[Path, Path], bool] = {}  # folder, root → inside: emptied by each load_project
+    return real_folder(path.parent).is_relative_to(real_folder(root))
 
 
 def read_text(path: Path, report: Report) -> str | None:
@@ -330,7 +324,7 @@ def load_project(root: Path, report: Report) -> Sources:
 
     committed_workspace(root, report)  # .build/ must not come from a contribution
     use(root)  # what is kept between runs of this course (parsed YAML, segments, …)
-    _FOLDERS.clear()  # a folder may have become a link since the last run
+    real_folder.cache_clear()  # a folder may have become a link since the last run
 
     def files(folder: Path, pattern: str) -> list[Path]:
         return list(folder.glob(pattern)) if confined([folder], root, report) else []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,20 @@ if TYPE_CHECKING:
 NOT_CONTENT = {"coursebook", "tests", "bench", "scripts", "node_modules", "site", "__pycache__"}
 ROOT_FILES = ("mkdocs.yml", "AUTHORING.md")
 CONTENT_DIRS = ("course", "modules", "slides", "instructor_notes", "theme")
+
+
+@cache
+def real_folder(folder: Path) -> Path:
+    """`folder.resolve()`, once per load (`load_project` forgets them: a folder may have become
+    a link since): resolving stats each part of a path, and every text of every edition asks."""
+    return folder.resolve()
+
+
+def real_path(path: Path) -> Path:
+    """`path.resolve()`, through its folder's `real_folder` (a link itself resolved in full)."""
+    if path.is_symlink() or path.name in ("", ".", ".."):
+        return path.resolve()
+    return real_folder(path.parent) / path.name
 
 
 def link_problem(path: Path, root: Path) -> str | None:

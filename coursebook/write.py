@@ -182,12 +182,14 @@ def inside(folder: Path, path: Path) -> Path:
 # is removed at the end (`prune`), so nothing stale is published, and whether a file is part of
 # this build is asked of `written`, never of the disk.
 _WRITTEN: set[str] = set()  # files written since their folder's `rewrite()` (absolute paths)
+_REWRITTEN: set[str] = set()  # those folders: the only ones where `put` removes what is in its way
 
 
 def rewrite(folder: Path) -> None:
     """Start writing `folder` anew, keeping its files until `prune(folder)`."""
     prefix = os.path.join(os.path.abspath(folder), "")
     _WRITTEN.difference_update([p for p in _WRITTEN if p.startswith(prefix)])
+    _REWRITTEN.add(prefix)
     folder.mkdir(parents=True, exist_ok=True)
 
 
@@ -211,7 +213,7 @@ def put(path: Path, data: str | bytes) -> None:
     tmp = _make_way(key)
     with open(tmp, "wb") as f:
         f.write(data)
-    os.replace(tmp, key)
+    _settle(tmp, key)
 
 
 def put_copy(source: Path, path: Path) -> None:
@@ -236,7 +238,7 @@ def put_link(source: Path, path: Path) -> None:
         pass
     tmp = _make_way(key)
     link(source, tmp)
-    os.replace(tmp, key)
+    _settle(tmp, key)
 
 
 def _note(path: Path) -> str:
@@ -246,21 +248,36 @@ def _note(path: Path) -> str:
 
 
 def _make_way(key: str) -> str:
-    """A temporary name beside `key`, its folder made; a folder (or a file where a folder
-    must be) left by an earlier build in the way is removed."""
-    if os.path.isdir(key) and not os.path.islink(key):
+    """A temporary name beside `key`, its folder made. Inside a folder being rewritten, a
+    folder (or a file where a folder must be) that an earlier build left in the way is
+    removed; anywhere else (a workshop's private PDFs) nothing is, and the write fails."""
+    ours = next((top for top in _REWRITTEN if key.startswith(top)), None)
+    if ours and os.path.isdir(key) and not os.path.islink(key):
         shutil.rmtree(key)
     parent = Path(key).parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
+        if not ours:
+            raise
         blocking = next(p for p in (parent, *parent.parents) if p.is_file() or p.is_symlink())
+        if not str(blocking).startswith(ours):
+            raise
         blocking.unlink()
         parent.mkdir(parents=True, exist_ok=True)
     tmp = f"{key}.{os.getpid()}.new"
     if os.path.lexists(tmp):
         os.unlink(tmp)
     return tmp
+
+
+def _settle(tmp: str, key: str) -> None:
+    """Rename the new file `tmp` into place; if that fails, no temporary file is left."""
+    try:
+        os.replace(tmp, key)
+    except OSError:
+        os.unlink(tmp)
+        raise
 
 
 def prune(folder: Path) -> None:

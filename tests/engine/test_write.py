@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from coursebook.write import prune, put, put_link, rewrite, written
 
 
@@ -61,3 +63,17 @@ def test_prune_removes_what_was_not_written_again_but_not_through_links(tmp_path
     prune(docs)
     assert sorted(p.name for p in docs.iterdir()) == ["kept.md"]  # the emptied folder went too
     assert (outside / "keep.txt").read_text() == "not the build's"
+
+
+def test_outside_a_rewritten_folder_nothing_in_the_way_is_removed(tmp_path: Path) -> None:
+    """A workshop's named PDFs go to a folder of the user's (`private/`): a folder in their way
+    is the user's, and stays."""
+    result = tmp_path / "result.pdf"
+    result.write_bytes(b"%PDF")
+    private = tmp_path / "private"
+    (private / "sign-in.pdf").mkdir(parents=True)
+    (private / "sign-in.pdf" / "notes.txt").write_text("the user's")
+    with pytest.raises(OSError):
+        put_link(result, private / "sign-in.pdf")
+    assert (private / "sign-in.pdf" / "notes.txt").read_text() == "the user's"
+    assert [p.name for p in private.iterdir()] == ["sign-in.pdf"]  # and no temporary file left
