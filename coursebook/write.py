@@ -251,17 +251,20 @@ def _make_way(key: str) -> str:
     """A temporary name beside `key`, its folder made. Inside a folder being rewritten, a
     folder (or a file where a folder must be) that an earlier build left in the way is
     removed; anywhere else (a workshop's private PDFs) nothing is, and the write fails."""
-    ours = next((top for top in _REWRITTEN if key.startswith(top)), None)
-    if ours and os.path.isdir(key) and not os.path.islink(key):
+    def ours() -> str | None:  # asked only when something is in the way: every write comes here
+        return next((top for top in _REWRITTEN if key.startswith(top)), None)
+
+    if os.path.isdir(key) and not os.path.islink(key) and ours():
         shutil.rmtree(key)
     parent = Path(key).parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        if not ours:
+        top = ours()
+        if not top:
             raise
         blocking = next(p for p in (parent, *parent.parents) if p.is_file() or p.is_symlink())
-        if not str(blocking).startswith(ours):
+        if not str(blocking).startswith(top):
             raise
         blocking.unlink()
         parent.mkdir(parents=True, exist_ok=True)
