@@ -24,6 +24,7 @@ from . import __version__
 
 T = TypeVar("T")
 KEEP_DAYS = 14  # a result unused this long is dropped when a build ends
+MARKED_AGAIN = 86400  # seconds: a result used is marked as used again once this old
 LIBRARIES = ("weasyprint", "python-pptx", "Markdown", "pymdown-extensions", "pydyf", "Pygments", "nh3")
 
 
@@ -78,6 +79,9 @@ class Memo:
                 try:
                     self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
                     self._db.execute("PRAGMA journal_mode=WAL")
+                    # a cache: a crash may lose the last build's results, never corrupt the store,
+                    # and a build's commit need not wait for the disk (fsync)
+                    self._db.execute("PRAGMA synchronous=NORMAL")
                     self._db.execute("CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value TEXT, used REAL)")
                 except sqlite3.Error:
                     self._db = None
@@ -90,12 +94,12 @@ class Memo:
         if db is None:
             return None
         try:
-            row = db.execute("SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
+            row = db.execute("SELECT value, used FROM memo WHERE key = ?", (key,)).fetchone()
             value = None if row is None else json.loads(row[0])
         except (sqlite3.Error, ValueError):
             return None
-        if value is not None:
-            self._used.add(key)
+        if value is not None and row[1] < time.time() - MARKED_AGAIN:
+            self._used.add(key)  # marked once a day, not at every build: each mark is a write
         return value
 
     def put(self, key: str, value: Any) -> None:

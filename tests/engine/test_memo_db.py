@@ -4,6 +4,7 @@ a Markdown extension that reads other files turns the memo off."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -79,3 +80,29 @@ def test_an_unusable_store_only_means_recomputing(mini: Path, tmp_path: Path) ->
     memo.put(memo.key("x"), "y")
     memo.close()
     assert not any(elsewhere.iterdir())
+
+
+def test_a_result_used_stays_and_one_unused_for_two_weeks_goes(mini: Path) -> None:
+    import sqlite3
+    import time
+
+    memo = _memo(mini)
+    memo.put("used", "kept")
+    memo.put("unused", "dropped")
+    memo.put("fresh", "kept too")
+    memo.close()
+    store = sqlite3.connect(mini / ".build" / "memo.sqlite")
+    days = 86400
+    with store:
+        store.execute("UPDATE memo SET used = ? WHERE key != 'fresh'", (time.time() - 13.5 * days,))
+    memo = _memo(mini)
+    assert memo.get("used") == "kept" and memo.get("fresh") == "kept too"
+    memo.close()  # "used" marked again (a day old or more); "fresh" was marked less than a day ago
+    with store:
+        store.execute("UPDATE memo SET used = used - ?", (days,))  # a day later …
+    memo = _memo(mini)
+    memo.put("new", "value")  # any build that writes drops what went unused for two weeks
+    memo.close()
+    left = {k: json.loads(v) for k, v in store.execute("SELECT key, value FROM memo")}
+    store.close()
+    assert left == {"used": "kept", "fresh": "kept too", "new": "value"}
