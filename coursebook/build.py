@@ -111,7 +111,7 @@ FIXED_EPOCH = "1577836800"  # 2020-01-01: dates written into outputs unless SOUR
 def build(options: Options) -> list[Course]:
     """Build every output of every language into `options.out`, atomically and reproducibly."""
     from .context import Context
-    from .jobs import Runner
+    from .jobs import Runner, early_workers
     from .render import pdf, site, slides, workshop_pdf, workshop_site  # 4. the renderers (not needed to check)
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_EPOCH)  # read by MkDocs, WeasyPrint jobs
@@ -119,39 +119,40 @@ def build(options: Options) -> list[Course]:
     check_output(options.root, options.out)                 # never replace what coursebook did not make
     cache = build_dir(options.root)                         # .build/: a real folder of the repository
     started = time.perf_counter()
-    courses = load_courses(options)
-    ctx = Context(options.root, cache, options.verbosity,
-                  all_outputs=set(OUTPUTS) <= set(options.outputs),
-                  engine=options.engine or courses[0].config.engine, sources=options.sources)
-    ctx.log(f"load, validate, model: {time.perf_counter() - started:.2f} s", 2)
-    if options.clean:
-        empty(cache)
-    with staging(options.root, options.out) as stage, Runner(ctx, "PDF and PPTX") as jobs:  # 5. write
-        with ctx.timed("handouts and decks laid out as jobs"):
-            for course in courses:
-                docs = inside(cache, ctx.docs(course))      # the site source of this edition
-                rewrite(docs)                               # written in place: what stays the same is kept
+    with early_workers({"pdf", "slides"} & set(options.outputs)) as workers:  # importing WeasyPrint meanwhile
+        courses = load_courses(options)
+        ctx = Context(options.root, cache, options.verbosity,
+                      all_outputs=set(OUTPUTS) <= set(options.outputs),
+                      engine=options.engine or courses[0].config.engine, sources=options.sources)
+        ctx.log(f"load, validate, model: {time.perf_counter() - started:.2f} s", 2)
+        if options.clean:
+            empty(cache)
+        with staging(options.root, options.out) as stage, Runner(ctx, "PDF and PPTX", pool=workers) as jobs:  # 5. write
+            with ctx.timed("handouts and decks laid out as jobs"):
+                for course in courses:
+                    docs = inside(cache, ctx.docs(course))      # the site source of this edition
+                    rewrite(docs)                               # written in place: what stays the same is kept
+                    if "pdf" in options.outputs:
+                        jobs.submit(pdf.render(course, ctx, docs))     # 4. render handouts (jobs start at once)
+                    if "slides" in options.outputs:
+                        jobs.submit(slides.render(course, ctx, docs))  # 4. render decks (PDF, PPTX as jobs)
                 if "pdf" in options.outputs:
-                    jobs.submit(pdf.render(course, ctx, docs))     # 4. render handouts (jobs start at once)
-                if "slides" in options.outputs:
-                    jobs.submit(slides.render(course, ctx, docs))  # 4. render decks (PDF, PPTX as jobs)
-            if "pdf" in options.outputs:
-                for w in options.workshops:                 # 4. workshop packs, forms, guides (no names)
-                    jobs.submit(workshop_pdf.public_jobs(w, ctx, ctx.docs(w.course)))
-        with ctx.timed("site sources written (while the jobs run)"):
-            for course in courses:
-                workshop_site.write_source(options.workshops, course, ctx, ctx.docs(course))  # 4. workshop pages
-            on_site = [site.write_source(course, ctx, ctx.docs(course)) for course in courses]  # 4. the site's pages
-        with ctx.timed("jobs finished (PDF, PPTX; those not cached)"):
-            jobs.wait()                                     # slow renders: on every core, cached
-        if "slides" in options.outputs:
-            for course in courses:
-                slides.warn_overflow(course, ctx, options.report)  # slides too full for their frame
-        for course in on_site:
-            site.write_downloads(course, ctx, ctx.docs(course))  # 4. each file with its size
-            prune(ctx.docs(course))                         # what this build did not write again
-        with ctx.timed("sites built"):
-            built = site.build(courses, ctx, stage)         # 4. MkDocs: site source → HTML (what changed)
-    ctx.memo.close()                                        # conversions kept for the next build
-    options.rendered = Rendered(jobs.ran(), built)
+                    for w in options.workshops:                 # 4. workshop packs, forms, guides (no names)
+                        jobs.submit(workshop_pdf.public_jobs(w, ctx, ctx.docs(w.course)))
+            with ctx.timed("site sources written (while the jobs run)"):
+                for course in courses:
+                    workshop_site.write_source(options.workshops, course, ctx, ctx.docs(course))  # 4. workshop pages
+                on_site = [site.write_source(course, ctx, ctx.docs(course)) for course in courses]  # 4. site pages
+            with ctx.timed("jobs finished (PDF, PPTX; those not cached)"):
+                jobs.wait()                                     # slow renders: on every core, cached
+            if "slides" in options.outputs:
+                for course in courses:
+                    slides.warn_overflow(course, ctx, options.report)  # slides too full for their frame
+            for course in on_site:
+                site.write_downloads(course, ctx, ctx.docs(course))  # 4. each file with its size
+                prune(ctx.docs(course))                         # what this build did not write again
+            with ctx.timed("sites built"):
+                built = site.build(courses, ctx, stage)         # 4. MkDocs: site source → HTML (what changed)
+        ctx.memo.close()                                        # conversions kept for the next build
+        options.rendered = Rendered(jobs.ran(), built)
     return courses
