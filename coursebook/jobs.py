@@ -132,8 +132,8 @@ def early_workers(wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
             pool.submit(int)  # the processes start with the first task
         yield pool
     finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
+        if pool:  # the `Runner` waited for its jobs: here only an import may be left to finish
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 class Runner:
@@ -198,8 +198,10 @@ class Runner:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool:  # after an error too: no worker outlives the build
-            self.pool.shutdown(cancel_futures=True)
+        if self.pool:  # after an error too: no job outlives the build
+            # with no job started, the workers may still be importing WeasyPrint (`early_workers`):
+            # they stop once that is done, and the build does not wait for it
+            self.pool.shutdown(wait=bool(self.started), cancel_futures=True)
             self.pool = None
 
     def wait(self) -> int:

@@ -138,11 +138,13 @@ class Built:
 
 def build(engine: str, work: Path, name: str, overrides: dict | None = None,
           post: Callable[[Path, set[str] | None], None] | None = None,
-          extra: tuple[Path, ...] = (), always: tuple[str, ...] = ()) -> Built:
+          extra: tuple[Path, ...] = (), always: tuple[str, ...] = (),
+          start: Callable[[], None] | None = None) -> Built:
     """Build `work/docs` (config `work/mkdocs.yml` + `overrides`) into `work/<name>-out`.
     `post(site, rebuilt)` finishes a new output before it is kept (rebuilt: the changed pages,
     None after a full build); `always`: pages rendered again each time, because `post` writes
-    into them what is known only after the build (a zip's size)."""
+    into them what is known only after the build (a zip's size); `start()`: called once the
+    output is known to need building, before the engine runs."""
     out, nxt, state = work / f"{name}-out", work / f"{name}-next", work / f"{name}-state.json"
     last = json.loads(state.read_text(encoding="utf-8")) if state.is_file() and out.is_dir() else None
     known = last.pop("known", None) if last else None
@@ -151,6 +153,8 @@ def build(engine: str, work: Path, name: str, overrides: dict | None = None,
     if last == now:
         _save(state, now, docs)
         return Built(out, "cached")
+    if start:
+        start()
     shutil.rmtree(nxt, ignore_errors=True)
     state.unlink(missing_ok=True)  # a build stopped half-way must not look finished
     if engine == "mkdocs" and last and last["structure"] == now["structure"] \

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable
+from concurrent.futures import Future
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 
@@ -233,15 +235,19 @@ def build_edition(course: Course, ctx: Context, work: Path, offline: bool = True
     """Build one edition's site source `work/docs` into `work/site-out` with its CSP and, unless
     `offline` is False (the preview), its participant zip."""
     extra = (mkdocs_yml(ctx.root), ctx.theme_file("overrides"))  # what the engine reads besides
+    participant: list[Future[Path]] = []
+    with ctx.timed(f"  {course.lang}: site"), ExitStack() as meanwhile:
 
-    def finish(site: Path, rebuilt: set[str] | None) -> None:
-        csp.add_policy(site)  # a Content-Security-Policy in every page
-        if offline:
-            with ctx.timed(f"  {course.lang}: participant site and zip"):
-                site_offline.offline_zip(course, work, site, ctx.engine, extra)  # the participant site, zipped
+        def start() -> None:  # the site is built again: the participant site too, in a second process
+            participant.append(meanwhile.enter_context(site_offline.meanwhile(course, work, ctx.engine, extra)))
 
-    with ctx.timed(f"  {course.lang}: site"):
-        return incremental.build(ctx.engine, work, "site", post=finish, extra=extra,
+        def finish(site: Path, rebuilt: set[str] | None) -> None:
+            csp.add_policy(site)  # a Content-Security-Policy in every page
+            if participant:
+                with ctx.timed(f"  {course.lang}: participant site (built meanwhile) and zip"):
+                    site_offline.offline_zip(course, participant[0].result(), site)  # the participant site, zipped
+
+        return incremental.build(ctx.engine, work, "site", post=finish, extra=extra, start=start if offline else None,
                                  always=(site_offline.DOWNLOADS,) if offline else ())
 
 

@@ -12,6 +12,10 @@ Deterministic: members sorted, the build's time (SOURCE_DATE_EPOCH) on each.
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from .. import layout
@@ -60,16 +64,26 @@ def _participant_extensions(listed: list | dict) -> list:
     return out
 
 
-def participant_site(course: Course, work: Path, engine: str = engines.DEFAULT,
+@contextmanager
+def meanwhile(course: Course, work: Path, engine: str = engines.DEFAULT,
+              extra: tuple[Path, ...] = ()) -> Iterator[Future[Path]]:
+    """The participant site (`participant_site`), built in a second process while this one
+    builds the published site from the same source: on two cores, the edition's two engine
+    runs take the time of one. Leaving waits for it."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as other:
+        yield other.submit(participant_site, layout.trainers_guide(course), work, engine, extra)
+
+
+def participant_site(guide: str, work: Path, engine: str = engines.DEFAULT,
                      extra: tuple[Path, ...] = ()) -> Path:
     """Build the participant edition of the site from `work/mkdocs.yml` (into
-    `work/offline-out`, again only where its source changed) and return its folder. `extra`:
-    what else the engine reads (the course's mkdocs.yml, theme overrides)."""
+    `work/offline-out`, again only where its source changed) and return its folder. `guide`:
+    the trainer's guide (`layout.trainers_guide`); `extra`: what else the engine reads (the
+    course's mkdocs.yml, theme overrides)."""
     full = engines.flat(work / "mkdocs.yml")  # the generated config, its INHERIT merged in
     extensions = _participant_extensions(full.get("markdown_extensions") or [])
     overrides = {"nav": _participant_nav(full.get("nav")), "markdown_extensions": extensions,
-                 "exclude_docs": f"/{TRAINER_PAGES}\n/{AUTHOR_PAGES}\n/{layout.trainers_guide(course)}\n"
-                                 f"{WORKSHOP_GUIDES}\n"}
+                 "exclude_docs": f"/{TRAINER_PAGES}\n/{AUTHOR_PAGES}\n/{guide}\n{WORKSHOP_GUIDES}\n"}
 
     def finish(site: Path, rebuilt: set[str] | None) -> None:
         csp.add_policy(site)  # as in the published site
@@ -80,11 +94,9 @@ def participant_site(course: Course, work: Path, engine: str = engines.DEFAULT,
     return incremental.build(engine, work, "offline", overrides, finish, extra=extra, always=(DOWNLOADS,)).path
 
 
-def offline_zip(course: Course, work: Path, site: Path, engine: str = engines.DEFAULT,
-                extra: tuple[Path, ...] = ()) -> None:
-    """Write the edition's zip into the built `site`: its participant site, every file; then
-    the zip's size into the site's downloads page and search index."""
-    source = participant_site(course, work, engine, extra)
+def offline_zip(course: Course, source: Path, site: Path) -> None:
+    """Write the edition's zip into the built `site`: its participant site (`source`), every
+    file; then the zip's size into the site's downloads page and search index."""
     zip_path = site / layout.offline_zip(course)
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     inner = source / layout.offline_zip(course)  # the empty placeholder the site source holds
