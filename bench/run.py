@@ -384,9 +384,9 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
            "file; the keys of every module's kept layout (`render/module_memo.py`) and reading it back, for the "
            "documents and for each edition's site pages (the files are rewritten only where their bytes "
            "changed); MkDocs' dirty builds of the edited edition and of its participant site "
-           "(each walks every page) and the zip; and, on the critical path with the edited chapters, the "
-           "workbook's and the guide's assembly from all their chapters (qpdf). The PDFs rendered "
-           "and the site pages built do not grow."] if grows else []
+           "(each walks every page; they run side by side, in two processes) and the zip; and, on the "
+           "critical path with the edited chapters, the workbook's and the guide's assembly from all their "
+           "chapters (qpdf). The PDFs rendered and the site pages built do not grow."] if grows else []
     growth = ["", "Clean build (one run per size, the biggest last: on this virtual machine the same build "
               "took up to a fifth longer an hour later, in CPU time as in wall time, so read the growth with "
               "that margin):", "", growth_lines(sizes, times, "wall time"),
