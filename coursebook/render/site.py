@@ -244,7 +244,7 @@ def build_edition(course: Course, ctx: Context, work: Path, offline: bool = True
         def finish(site: Path, rebuilt: set[str] | None) -> None:
             csp.add_policy(site)  # a Content-Security-Policy in every page
             if participant:
-                with ctx.timed(f"  {course.lang}: participant site (built meanwhile) and zip"):
+                with ctx.timed(f"  {course.lang}: participant site and zip"):
                     site_offline.offline_zip(course, participant[0].result(), site)  # the participant site, zipped
 
         return incremental.build(ctx.engine, work, "site", post=finish, extra=extra, start=start if offline else None,
