@@ -119,6 +119,10 @@ def _worker_start() -> None:
     import weasyprint  # noqa: F401
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
+
+
 @contextmanager
 def early_workers(wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
     """The render workers, started before the build loads the course (None on one core or when
@@ -126,7 +130,7 @@ def early_workers(wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
     a rebuild's first PDF (often its only one) no longer waits for that. Give them to the
     `Runner`; they are shut down on leaving, whatever happened."""
     workers = os.cpu_count() or 1
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start) if wanted and workers > 1 else None
+    pool = _pool(workers) if wanted and workers > 1 else None
     try:
         if pool:
             pool.submit(int)  # the processes start with the first task
@@ -152,9 +156,7 @@ class Runner:
         workers = workers or os.cpu_count() or 1
         self.parallel = workers > 1 and not ctx.serial
         self.workers = workers
-        self.pool = pool if self.parallel else None
-        if pool and not self.parallel:
-            pool.shutdown(cancel_futures=True)
+        self.pool = pool if self.parallel else None  # (in one process: `early_workers` stops them)
         self.keyed: list[tuple[Job, Path]] = []
         self.started: dict[Path, Callable[[], object]] = {}  # cache file → what finishes it
         self.waiting: dict[Path, Job] = {}  # jobs started once the results they need (`after`) are there
@@ -189,7 +191,7 @@ class Runner:
         for target, job in sorted(todo.items(), key=lambda item: -item[1].cost):  # longest first
             inputs = self.inputs.get(target, ())
             if self.parallel:
-                self.pool = self.pool or ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_start)
+                self.pool = self.pool or _pool(self.workers)
                 self.started[target] = self.pool.submit(_run, job, target, inputs).result
             else:
                 self.started[target] = partial(_run, job, target, inputs)  # run by wait(), in this process

@@ -98,7 +98,8 @@ def _own(module: Module) -> str:
     follows): with the edition's key they make its model, and hashing them is much quicker
     than walking the model (its parsed slides, each text's body two or three times over)."""
     texts = [module, *module.activities, *(x for x in (module.notes, module.deck) if x is not None)]
-    return _digest([[_plain(t.sf), _plain(t.src)] if t.sf is not None else _plain(t) for t in texts])
+    return _digest([_plain(t) if t.sf is None else [_plain(t.sf), None if t.src is t.sf else _plain(t.src)]
+                    for t in texts])  # a source-language text is its own source: hashed once
 
 
 def _texts(course: Course) -> set[str]:

@@ -223,9 +223,9 @@ def test_what_a_build_no_longer_makes_is_gone(repo: Path) -> None:
     page.write_text("---\ntitle: Extra page\n---\nThe [figures](extra-data.csv) of the extra page.\n",
                     encoding="utf-8")
     data.write_text("a,b\n1,2\n", encoding="utf-8")
+    site, docs = repo / "site" / "en", repo / ".build" / "en" / "docs"
     try:
         rebuild(repo)
-        site, docs = repo / "site" / "en", repo / ".build" / "en" / "docs"
         assert (site / "extra.html").is_file() and list(site.rglob("extra-data.csv"))
         assert "extra-data.csv" in (site / "downloads.html").read_text(encoding="utf-8")
     finally:
