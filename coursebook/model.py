@@ -143,17 +143,31 @@ class Course:
         return self.lang == self.config.language
 
     def module(self, id_: str) -> Module | None:
-        return next((m for m in self.modules if m.id == id_), None)
+        return self._index()[0].get(id_)
 
     def activity(self, slug: str) -> Activity | None:
-        return next((a for m in self.modules for a in m.activities if a.slug == slug), None)
+        return self._index()[1].get(slug)
 
     def slide(self, id_: str) -> tuple[Module, Slide] | None:
-        for m in self.modules:
-            for s in m.deck.slides if m.deck else []:
-                if s.id == id_:
-                    return m, s
-        return None
+        return self._index()[2].get(id_)
+
+    def _index(self) -> tuple[dict[str, Module], dict[str, Activity], dict[str, tuple[Module, Slide]]]:
+        """Modules, activities and slides by id, the first of each id as a walk would find it:
+        every page and check looks them up, and walking the course each time grew with its
+        square. Made again when `modules` is another list (a workshop's selection)."""
+        kept = self.__dict__.get("_lookup")
+        if kept is None or kept[0] is not self.modules:
+            modules: dict[str, Module] = {}
+            activities: dict[str, Activity] = {}
+            slides: dict[str, tuple[Module, Slide]] = {}
+            for m in self.modules:
+                modules.setdefault(m.id, m)
+                for a in m.activities:
+                    activities.setdefault(a.slug, a)
+                for s in m.deck.slides if m.deck else []:
+                    slides.setdefault(s.id, (m, s))
+            kept = self.__dict__["_lookup"] = (self.modules, (modules, activities, slides))
+        return kept[1]
 
     def reading(self, slug: str) -> Page | None:
         return next((p for p in self.readings if p.slug == slug), None)

@@ -39,6 +39,21 @@ def test_deck_ids_and_notes(mini: Path) -> None:
     assert deck.slides[2].line == 9
 
 
+def test_lookups_find_what_a_walk_finds_and_follow_a_new_module_list(mini: Path) -> None:
+    import copy
+
+    en = editions(mini)["en"]
+    module = en.modules[0]
+    slide = module.deck.slides[1]
+    assert en.module(module.id) is module and en.slide(slide.id) == (module, slide)
+    assert en.activity(module.activities[0].slug) is module.activities[0]
+    assert en.module("nowhere") is None and en.slide("X-9") is None and en.activity("nothing") is None
+    part = copy.copy(en)  # as a workshop's edition is made: the same course, fewer modules
+    part.modules = []
+    assert part.module(module.id) is None and part.slide(slide.id) is None
+    assert en.module(module.id) is module  # the original keeps its own
+
+
 def test_explicit_slide_id(mini: Path) -> None:
     write(mini, "slides/01-basics.md", "## A\n---\n<!-- slide: id=B-intro -->\n## B\n---\n## C\n")
     path = mini / "instructor_notes/01-basics.md"
