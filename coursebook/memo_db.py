@@ -98,7 +98,7 @@ class Memo:
             value = None if row is None else json.loads(row[0])
         except (sqlite3.Error, ValueError):
             return None
-        if value is not None and row[1] < time.time() - MARKED_AGAIN:
+        if value is not None and (row[1] is None or row[1] < time.time() - MARKED_AGAIN):  # none: marked now
             self._used.add(key)  # marked once a day, not at every build: each mark is a write
         return value
 

@@ -123,11 +123,15 @@ def _list_templates(loader: object) -> list[str]:
         one = jinja2.FileSystemLoader(path, followlinks=loader.followlinks)  # type: ignore[attr-defined]
         if any(Path(path).resolve().is_relative_to(x) for x in _installed()):
             if path not in _LISTED:
-                _LISTED[path] = [x for x in one.list_templates() if not _HIDDEN.search(x)]
+                _LISTED[path] = _visible(one)
             found.update(_LISTED[path])
         else:
-            found.update(x for x in one.list_templates() if not _HIDDEN.search(x))
+            found.update(_visible(one))
     return sorted(found)
+
+
+def _visible(loader: object) -> list[str]:
+    return [x for x in loader.list_templates() if not _HIDDEN.search(x)]  # type: ignore[attr-defined]
 
 
 def build(engine: str, work: Path, target: Path, overrides: dict | None = None, dirty: bool = False) -> None:

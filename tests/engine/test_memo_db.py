@@ -106,3 +106,20 @@ def test_a_result_used_stays_and_one_unused_for_two_weeks_goes(mini: Path) -> No
     left = {k: json.loads(v) for k, v in store.execute("SELECT key, value FROM memo")}
     store.close()
     assert left == {"used": "kept", "fresh": "kept too", "new": "value"}
+
+
+def test_a_row_with_no_time_of_use_is_read_and_marked(mini: Path) -> None:
+    import sqlite3
+
+    memo = _memo(mini)
+    memo.put("old", "value")
+    memo.close()
+    store = sqlite3.connect(mini / ".build" / "memo.sqlite")
+    with store:
+        store.execute("UPDATE memo SET used = NULL")  # as a store written by hand (or another tool) may be
+    memo = _memo(mini)
+    assert memo.get("old") == "value"
+    memo.close()
+    used = store.execute("SELECT used FROM memo WHERE key = 'old'").fetchone()[0]
+    store.close()
+    assert used is not None
