@@ -127,3 +127,25 @@ def test_typed_metadata_from_the_store_is_what_validation_gives(mini: Path) -> N
     _activity(mini, "30", title="Warm-up, shorter")
     edited = _courses(mini)["en"].modules[0].activities[0].meta
     assert (edited.minutes, edited.title) == (30, "Warm-up, shorter")
+
+
+def test_a_check_command_writes_its_store_and_report_before_leaving(mini: Path) -> None:
+    """`python build.py check` ends without the interpreter's teardown (`cli.run`): what it printed
+    and the results it kept must be written all the same, and its exit status kept."""
+    import subprocess
+    import sys
+
+    _warm_up(mini, "Vea [los datos](missing.csv).")
+    command = [sys.executable, str(Path(__file__).parents[2] / "build.py"), "check", "--root", str(mini)]
+    first = subprocess.run(command, capture_output=True, text=True)
+    assert first.returncode == 1, first.stderr
+    assert f"{WARM_UP}:4: error: link to 'missing.csv'" in first.stderr
+    engine, entries = pickle.loads((mini / memo.FILE).read_bytes())
+    assert engine == memo.digest() and entries
+
+    _warm_up(mini, "Hable de un caballo.")
+    second = subprocess.run([sys.executable, "-m", "coursebook", *command[2:]], capture_output=True, text=True,
+                            cwd=Path(__file__).parents[2])
+    assert second.returncode == 0, second.stderr
+    assert "missing.csv" not in second.stderr and "checked in" in second.stderr
+    assert len(pickle.loads((mini / memo.FILE).read_bytes())[1]) > len(entries)  # the edit's results added
