@@ -71,15 +71,39 @@ def timed(fn) -> float:
 
 
 def timed_cpu(fn) -> tuple[float, float]:
-    """(wall, CPU) seconds of `fn`: CPU time of this process and of the children it waited for
-    (the job pool's workers, Chromium): not moved by idle cores or waits, though a busy neighbour
-    of this virtual machine slows both."""
+    """(wall, CPU) seconds of `fn`: CPU time of this process, of the children it waited for
+    (Chromium, MkDocs and Zensical runs) and of those still running (the render workers' fork
+    server, which waits for its workers: their time is in its own children's, not in ours): not
+    moved by idle cores or waits, though a busy neighbour of this virtual machine slows both."""
     def cpu() -> float:
         return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
-                   for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+                   for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) + _running_descendants()
     start_cpu, start = cpu(), time.perf_counter()
     fn()
     return time.perf_counter() - start, cpu() - start_cpu
+
+
+def _running_descendants() -> float:
+    """CPU seconds of this process's descendants that are still running, each with the children
+    it waited for (`/proc/PID/stat`: utime, stime, cutime, cstime)."""
+    parent: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command's name
+        except OSError:
+            continue  # ended meanwhile
+        pid = int(stat.parent.name)
+        parent[pid] = int(fields[1])
+        times[pid] = sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    me, total = os.getpid(), 0.0
+    for pid in times:
+        up = parent.get(pid)
+        while up and up != me:
+            up = parent.get(up)
+        if up == me:
+            total += times[pid]
+    return total
 
 
 def measure(runs: int, fn, before=None, after=None) -> Stat:
