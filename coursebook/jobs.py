@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -112,39 +111,24 @@ WORKER_NICE = 10  # the workers yield the cores to the build's own process, whos
 # 2.5–3.3 s at the same priority, 2.3–2.65 s so)
 
 
-# imported once by the fork server, so every worker starts with them: the renderers' libraries, and
-# coursebook's own modules that `python build.py` (the main module, which each worker imports) loads
-PRELOADED = ["weasyprint", "pikepdf", "coursebook.cli", "coursebook.render.pdf_merge"]
-
-
-def _worker_start(env: dict[str, str], cwd: str) -> None:
-    """Each worker, as it starts: the build's environment and folder (the fork server keeps
-    those it started with), Python's own collector thresholds, a lower priority."""
-    os.environ.clear()
-    os.environ.update(env)
-    os.chdir(cwd)
+def _worker_start() -> None:
+    """Each worker, as it starts: Python's own collector thresholds, a lower priority, and
+    WeasyPrint imported (a second, which was on the first PDF's path)."""
     gc.set_threshold(*WORKER_GC)
     os.nice(WORKER_NICE)
-    import weasyprint  # noqa: F401  (preloaded unless the fork server could not import it)
+    import weasyprint  # noqa: F401
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
-    """Workers forked from a server that imported WeasyPrint once (a CPU-second): each worker
-    importing it for itself, side by side with the build's own process on two cores, held
-    back the first PDF of a rebuild by a second and more."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOADED)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start,
-                               initargs=(dict(os.environ), os.getcwd()))
+    return ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
 
 
 @contextmanager
 def early_workers(wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
     """The render workers, started before the build loads the course (None on one core or when
-    not `wanted`): their server imports WeasyPrint while this process loads and lays the course
-    out, so a rebuild's first PDF (often its only one) no longer waits for that; the first worker
-    starts then, the others as jobs come. Give them to the `Runner`; they are shut down on
-    leaving, whatever happened."""
+    not `wanted`): they import WeasyPrint while this process loads and lays the course out, so
+    a rebuild's first PDF (often its only one) no longer waits for that. Give them to the
+    `Runner`; they are shut down on leaving, whatever happened."""
     workers = os.cpu_count() or 1
     pool = _pool(workers) if wanted and workers > 1 else None
     try:

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
-import pytest
-
-from coursebook import jobs
 from coursebook.context import Context
 from coursebook.jobs import Job, Runner
 
@@ -58,25 +53,3 @@ def test_runner_starts_the_costliest_jobs_first_and_skips_duplicates(tmp_path: P
         assert runner.wait() == 3
     assert log.read_text().split() == ["large", "medium", "small"]
     assert (tmp_path / "out" / "large-again.txt").read_text() == "LARGE"  # same input: rendered once, copied twice
-
-
-def seen(name: str) -> tuple[str | None, str, bool]:
-    """What a worker sees: a variable of its environment, its folder, whether WeasyPrint is loaded."""
-    return os.environ.get(name), os.getcwd(), "weasyprint" in sys.modules
-
-
-def test_workers_start_with_weasyprint_and_the_environment_of_their_build(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers are forked from a server started once per process, with the environment and folder
-    of that moment: each pool's workers must get those of the build that made the pool
-    (SOURCE_DATE_EPOCH is read by WeasyPrint), and WeasyPrint, imported once by the server."""
-    monkeypatch.setenv("COURSEBOOK_TEST_SEEN", "first")
-    with jobs._pool(1) as pool:
-        assert pool.submit(seen, "COURSEBOOK_TEST_SEEN").result() == ("first", os.getcwd(), True)
-    monkeypatch.setenv("COURSEBOOK_TEST_SEEN", "second")
-    monkeypatch.chdir(tmp_path)
-    with jobs._pool(1) as pool:  # the same server: forked again, and told the build's state
-        assert pool.submit(seen, "COURSEBOOK_TEST_SEEN").result() == ("second", str(tmp_path), True)
-    monkeypatch.delenv("COURSEBOOK_TEST_SEEN")
-    with jobs._pool(1) as pool:
-        assert pool.submit(seen, "COURSEBOOK_TEST_SEEN").result()[0] is None
