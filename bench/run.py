@@ -71,10 +71,10 @@ def timed(fn) -> float:
 
 
 def timed_cpu(fn) -> tuple[float, float]:
-    """(wall, CPU) seconds of `fn`: CPU time of this process, of the children it waited for
-    (Chromium, MkDocs and Zensical runs) and of those still running (the render workers' fork
-    server, which waits for its workers: their time is in its own children's, not in ours): not
-    moved by idle cores or waits, though a busy neighbour of this virtual machine slows both."""
+    """(wall, CPU) seconds of `fn`: CPU time of this process, of the children it waited for (the
+    job pool's workers, Chromium) and of those still running when it ends (a worker the pool did
+    not wait for, and what it waited for): not moved by idle cores or waits, though a busy
+    neighbour of this virtual machine slows both."""
     def cpu() -> float:
         return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
                    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) + _running_descendants()
