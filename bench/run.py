@@ -88,6 +88,7 @@ def _running_descendants() -> float:
     it waited for (`/proc/PID/stat`: utime, stime, cutime, cstime)."""
     parent: dict[int, int] = {}
     times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command's name
@@ -95,7 +96,7 @@ def _running_descendants() -> float:
             continue  # ended meanwhile
         pid = int(stat.parent.name)
         parent[pid] = int(fields[1])
-        times[pid] = sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        times[pid] = sum(int(x) for x in fields[11:15]) / tick
     me, total = os.getpid(), 0.0
     for pid in times:
         up = parent.get(pid)

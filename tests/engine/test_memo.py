@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from coursebook import memo
 from coursebook.build import Options, load_courses
 from coursebook.diagnostics import CourseError
-from tests.conftest import write
+from tests.conftest import ROOT, write
 
 GLOSSARY = "- term: zebra\n  es: cebra\n"
 WARM_UP = "modules/01-basics/activities/warm-up.es.md"
@@ -132,11 +134,8 @@ def test_typed_metadata_from_the_store_is_what_validation_gives(mini: Path) -> N
 def test_a_check_command_writes_its_store_and_report_before_leaving(mini: Path) -> None:
     """`python build.py check` ends without the interpreter's teardown (`cli.run`): what it printed
     and the results it kept must be written all the same, and its exit status kept."""
-    import subprocess
-    import sys
-
     _warm_up(mini, "Vea [los datos](missing.csv).")
-    command = [sys.executable, str(Path(__file__).parents[2] / "build.py"), "check", "--root", str(mini)]
+    command = [sys.executable, str(ROOT / "build.py"), "check", "--root", str(mini)]
     first = subprocess.run(command, capture_output=True, text=True)
     assert first.returncode == 1, first.stderr
     assert f"{WARM_UP}:4: error: link to 'missing.csv'" in first.stderr
@@ -145,7 +144,7 @@ def test_a_check_command_writes_its_store_and_report_before_leaving(mini: Path) 
 
     _warm_up(mini, "Hable de un caballo.")
     second = subprocess.run([sys.executable, "-m", "coursebook", *command[2:]], capture_output=True, text=True,
-                            cwd=Path(__file__).parents[2])
+                            cwd=ROOT)
     assert second.returncode == 0, second.stderr
     assert "missing.csv" not in second.stderr and "checked in" in second.stderr
     assert len(pickle.loads((mini / memo.FILE).read_bytes())[1]) > len(entries)  # the edit's results added

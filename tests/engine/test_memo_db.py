@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 from coursebook.markdown import Markdown
@@ -83,7 +84,6 @@ def test_an_unusable_store_only_means_recomputing(mini: Path, tmp_path: Path) ->
 
 
 def test_a_result_used_stays_and_one_unused_for_two_weeks_goes(mini: Path) -> None:
-    import sqlite3
     import time
 
     memo = _memo(mini)
@@ -109,8 +109,6 @@ def test_a_result_used_stays_and_one_unused_for_two_weeks_goes(mini: Path) -> No
 
 
 def test_a_row_with_no_time_of_use_is_read_and_marked(mini: Path) -> None:
-    import sqlite3
-
     memo = _memo(mini)
     memo.put("old", "value")
     memo.close()
