@@ -205,6 +205,11 @@ def run() -> NoReturn:
 
 def _main(args: argparse.Namespace) -> int:
     verbosity = 0 if args.quiet else 2 if args.verbose else 1
+    if not args.root.is_dir():  # a typo in --root: say so, rather than a Python error or "no language"
+        what = "is not a folder" if args.root.exists() else "does not exist"
+        print(f"coursebook: --root {args.root} {what}; give the course repository's folder "
+              "(the one with course/course.yml)", file=sys.stderr)
+        return 2
     only = tuple(x.strip() for x in (getattr(args, "only", None) or ",".join(OUTPUTS)).split(","))
     unknown = [x for x in only if x not in OUTPUTS]
     if unknown:

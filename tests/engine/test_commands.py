@@ -68,3 +68,18 @@ def test_translation_for_unknown_language_is_a_warning(mini: Path) -> None:
     with pytest.raises(CourseError) as exc:
         load_courses(Options(mini, strict=True))
     assert [d.message for d in exc.value.diagnostics] == ["'de' is not a language of this course"]
+
+
+@pytest.mark.parametrize("command", [["check"], ["build"], ["status"], ["new", "module", "Water"],
+                                     ["serve"], ["workshop", "w1"]])
+def test_a_root_that_is_not_a_folder_is_named_and_nothing_is_created(
+        tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture) -> None:
+    """A typo in --root must not become a Python error, a "no language" answer, or a new folder
+    with a module (or a check store) written into it."""
+    missing, a_file = tmp_path / "no-such-course", tmp_path / "course.yml"
+    a_file.write_text("title: x\n")
+    for root, what in ((missing, "does not exist"), (a_file, "is not a folder")):
+        assert main([*command, "--root", str(root)]) == 2
+        err = capsys.readouterr().err
+        assert f"--root {root} {what}" in err and "course/course.yml" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["course.yml"]
