@@ -28,7 +28,6 @@ from .pdf import _file_url, _images
 from .pdf_write import build_date
 from .site_pages import duration
 from .slides_fit import report_overflow, write_slides_pdf
-from .slides_pptx import look_from_css, write_pptx
 
 REVEAL = "node_modules/reveal.js/dist"
 REVEAL_FILES = ("reset.css", "reveal.css", "reveal.js", "plugin/notes.js")
@@ -189,6 +188,30 @@ class PptxLook:
     css: Path
     look: dict
     logo: Path | None
+
+
+def look_from_css(css: str) -> dict:
+    """The colours and fonts the HTML deck uses, read from its stylesheet's custom properties
+    and font-family rules (so a centre's slides.css restyles the PowerPoint deck too)."""
+    def var(name: str, default: str) -> str:
+        m = re.search(rf"--course-{name}\s*:\s*#([0-9a-fA-F]{{6}})", css)
+        return m[1].upper() if m else default
+
+    def family(selector: str, default: str) -> str:
+        m = re.search(rf"{re.escape(selector)}[^{{]*\{{[^}}]*?font-family:\s*\"?([^\",;]+)", css)
+        return m[1].strip() if m else default
+
+    return {"ink": var("ink", "1D2521"), "green": var("green", "1B6B4A"), "dark": var("green-dark", "0F4A33"),
+            "accent": var("accent", "B3541E"), "body_font": family(".reveal ", "Noto Sans"),
+            "heading_font": family(".reveal h1, .reveal h2", "Noto Serif")}
+
+
+def write_pptx(slides: list[dict], deck: dict, *, out: Path) -> None:
+    """The editable deck, as a job: python-pptx (0.14 s to import) is loaded by the worker that
+    makes one, not by every build's own process, whose work is a rebuild's critical path."""
+    from .slides_pptx import write_pptx as write
+
+    write(slides, deck, out=out)
 
 
 def _pptx_look(ctx: Context, logo: Path | None) -> PptxLook:

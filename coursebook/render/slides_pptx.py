@@ -26,22 +26,6 @@ from .slides_pptx_text import Code, Para, Picture, Reader, Run, Style, Table, Te
 FONTS = {"ar": ("Noto Sans Arabic", "Noto Naskh Arabic"), "zh": ("Noto Sans CJK SC", "Noto Sans CJK SC")}
 
 
-def look_from_css(css: str) -> dict:
-    """The colours and fonts the HTML deck uses, read from its stylesheet's custom properties
-    and font-family rules (so a centre's slides.css restyles the PowerPoint deck too)."""
-    def var(name: str, default: str) -> str:
-        m = re.search(rf"--course-{name}\s*:\s*#([0-9a-fA-F]{{6}})", css)
-        return m[1].upper() if m else default
-
-    def family(selector: str, default: str) -> str:
-        m = re.search(rf"{re.escape(selector)}[^{{]*\{{[^}}]*?font-family:\s*\"?([^\",;]+)", css)
-        return m[1].strip() if m else default
-
-    return {"ink": var("ink", "1D2521"), "green": var("green", "1B6B4A"), "dark": var("green-dark", "0F4A33"),
-            "accent": var("accent", "B3541E"), "body_font": family(".reveal ", "Noto Sans"),
-            "heading_font": family(".reveal h1, .reveal h2", "Noto Serif")}
-
-
 def _layout(prs, names: tuple[str, ...], index: int):
     for layout in prs.slide_layouts:
         if layout.name in names:

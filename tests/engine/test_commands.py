@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +12,7 @@ import pytest
 from coursebook.build import Options, load_courses
 from coursebook.cli import main
 from coursebook.diagnostics import CourseError
-from tests.conftest import write
+from tests.conftest import ROOT, write
 
 
 def states(root: Path, capsys: pytest.CaptureFixture) -> str:
@@ -83,3 +86,30 @@ def test_a_root_that_is_not_a_folder_is_named_and_nothing_is_created(
         err = capsys.readouterr().err
         assert f"--root {root} {what}" in err and "course/course.yml" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["course.yml"]
+
+
+def _processes_naming(text: str) -> list[str]:
+    """Live processes whose command line contains `text` (forked workers keep their parent's)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = (Path("/proc") / pid / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            state = (Path("/proc") / pid / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue  # ended meanwhile
+        if text in cmdline and state != "Z":
+            found.append(f"{pid}: {cmdline}")
+    return found
+
+
+def test_a_failed_build_leaves_no_render_worker_behind(mini: Path) -> None:
+    """A build starts its render workers before it loads the course (they import WeasyPrint
+    meanwhile), and the command leaves without the interpreter's teardown (`cli.run`). When the
+    course does not load, no job ever reaches them: they must be stopped, not left waiting."""
+    write(mini, "modules/01-basics/module.md", "---\ntitle: [unclosed\n---\nText.\n")
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(mini), "--only", "pdf"],
+                          capture_output=True, text=True, timeout=120)  # a worker left holding stderr: never ends
+    assert done.returncode == 1, done.stderr
+    assert "modules/01-basics/module.md:2: error" in done.stderr
+    assert "the previous output was left as it was" in done.stderr
+    assert _processes_naming(str(mini)) == []
