@@ -20,6 +20,14 @@ from coursebook.build import Options, Rendered, build
 BUILD = Path(__file__).resolve().parents[1] / "build.py"
 
 
+def as_a_user(*args: str) -> list[str]:
+    """`python build.py ARGS` as an author runs it: the command line, to run with `USER_ENV`."""
+    return [sys.executable, str(BUILD), *args]
+
+
+USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # bytecode, as a user's
+
+
 def pdf_text(path: Path) -> str:
     out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     return " ".join(out.replace("-\n", "").split())
@@ -74,8 +82,7 @@ def rebuild_after(edit: Edit, runs: int, site: Path) -> list[float]:
     run starts from the built, unedited course (the restore and its rebuild are not timed) and
     is checked against the outputs. One more run, in this process and not timed, records what a
     rebuild rendered (`touched`)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # bytecode, as a user's
-    command = [sys.executable, str(BUILD), "-q", "--root", str(edit.root), "--out", str(site)]
+    command = as_a_user("-q", "--root", str(edit.root), "--out", str(site))
     times = []
     for i in range(runs + 1):
         edit.restore()
@@ -85,7 +92,7 @@ def rebuild_after(edit: Edit, runs: int, site: Path) -> list[float]:
         edit.apply(i)
         if i < runs:
             start = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, text=True, env=env)
+            done = subprocess.run(command, capture_output=True, text=True, env=USER_ENV)
             times.append(time.perf_counter() - start)
             assert done.returncode == 0, done.stderr
         else:

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.edits import Edit, rebuild_after, serve_edits, touched  # noqa: E402
+from bench.edits import USER_ENV, Edit, as_a_user, rebuild_after, serve_edits, touched  # noqa: E402
 from bench.make_course import make_course  # noqa: E402
 from coursebook import jobs as jobs_module  # noqa: E402
 from coursebook.build import Options, build  # noqa: E402
@@ -289,8 +289,7 @@ def check_times(root: Path, runs: int) -> tuple[Stat, Stat]:
     from coursebook.diagnostics import CourseError
 
     original = (root / CHECKED).read_text(encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    command = [sys.executable, str(ROOT / "build.py"), "check", "-q", "--root", str(root)]
+    command = as_a_user("check", "-q", "--root", str(root))
     edits: list[tuple[str, int]] = []
     outputs: list[str] = []
 
@@ -301,7 +300,7 @@ def check_times(root: Path, runs: int) -> tuple[Stat, Stat]:
         _assert_reported(outputs[-1], *edits[-1])
 
     def run_command() -> None:
-        done = subprocess.run(command, capture_output=True, text=True, env=env)
+        done = subprocess.run(command, capture_output=True, text=True, env=USER_ENV)
         assert done.returncode == 1, done.stderr  # the broken link is an error
         outputs.append(done.stderr)
 
@@ -313,7 +312,7 @@ def check_times(root: Path, runs: int) -> tuple[Stat, Stat]:
         else:
             raise AssertionError("check found no broken link")
 
-    subprocess.run(command, capture_output=True, env=env)  # warm: the unedited course's check cache
+    subprocess.run(command, capture_output=True, env=USER_ENV)  # warm: the unedited course's check cache
     try:
         cli = measure(runs, run_command, before, command_after)
         (root / CHECKED).write_text(original, encoding="utf-8")
