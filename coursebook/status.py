@@ -199,9 +199,11 @@ def block_status(sources: Sources, only: list[str] | None = None) -> list[FileSt
             if only and lang not in only:
                 continue
             tr = loc.translations.get(lang)
-            key = (lang, rel, file_hash, src_key, tr and (tr.path, _text_key(tr, kind)))
+            tr_key = _text_key(tr, kind) if tr else ()
+            key = (lang, rel, file_hash, src_key, tr and (tr.path, tr_key))
             make = partial(_file_status, sources.root, kind, loc.source, tr, lang, rel, file_hash)
-            out.append(per_key(_STATUS, key, make, limit=16384))
+            parts = (lang, rel, file_hash, *src_key[1:], *(tr_key and (str(tr_key[0]), *tr_key[1:])))
+            out.append(per_key(_STATUS, key, partial(remember, "file_status", parts, make), limit=16384))
     return out
 
 
