@@ -14,15 +14,18 @@ import re
 import types
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import markdown as md
 import yaml
 
-from .mdx_trainer import SOLUTION, Answer, Solutions
 from .memo_db import Memo
 
+if TYPE_CHECKING:
+    from .mdx_trainer import Solutions
+
 EXTENSION = "coursebook.mdx_trainer"
+TRAINER = "trainer"  # the class of trainer-only blocks (`mdx_trainer`)
+SOLUTION = "solution"  # the class of solutions
 # our extensions, in every output whatever the course's mkdocs.yml lists: trainer text removed
 # for participants, raw HTML cleaned (`sanitize.py`)
 REQUIRED = (EXTENSION, "coursebook.sanitize")
@@ -131,6 +134,8 @@ class Markdown:
     def __init__(self, root: Path, memo: Memo | None = None):
         """`memo`: conversions kept between builds (`memo_db.py`), used when every extension is a
         pure function of the text (one that reads other files, e.g. snippets, is not)."""
+        import markdown as md  # here, not at the top: `check` reads mkdocs.yml with this module, converts nothing
+
         names, configs = extensions(root)
         self._md = md.Markdown(extensions=names, extension_configs=configs)
         pure = self.pure = all(n in PURE or n.startswith("coursebook.") for n in names)  # reads no file
@@ -261,6 +266,6 @@ def _width(line: str) -> int:
     return len(expanded) - len(expanded.lstrip(" "))
 
 
-__all__ = ["EXTENSION", "REQUIRED", "Answer", "ConfigDumper", "Markdown", "Solutions", "extensions",
+__all__ = ["EXTENSION", "REQUIRED", "SOLUTION", "TRAINER", "ConfigDumper", "Markdown", "extensions",
            "mkdocs_config", "mkdocs_yml", "participant", "site_extensions", "trainer_blocks",
            "trainer_view"]

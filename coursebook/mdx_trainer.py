@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-TRAINER = "trainer"
-SOLUTION = "solution"
+from .markdown import SOLUTION, TRAINER
+
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 TITLES = {"summary"}  # the title element of a `details`; admonitions use p.admonition-title
 RAW_TRAINER = re.compile(r"""class\s*=\s*["'][^"']*\btrainer\b""")

@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import nh3
-from markdown import Markdown
-from markdown.extensions import Extension
-from markdown.postprocessors import Postprocessor
 
 from .diagnostics import line_counter
 from .memo import remember
 
 if TYPE_CHECKING:
+    from markdown.extensions import Extension
+
     from .diagnostics import Report
     from .model import Course
 
@@ -69,21 +68,20 @@ def clean(fragment: str) -> str:
                      set_tag_attribute_values={"input": {"type": "radio"}})  # tabs' switches only
 
 
-class _Clean(Postprocessor):
-    def run(self, text: str) -> str:
-        return clean(text)
+def makeExtension(**kwargs: object) -> Extension:  # noqa: N802 (Python-Markdown's name)
+    """The allowlist as a Python-Markdown extension (`mdx_sanitize.py`): this module is
+    `coursebook.sanitize` in mkdocs.yml, and `check` uses it without the Markdown library."""
+    from .mdx_sanitize import SanitizeExtension
 
-
-class SanitizeExtension(Extension):
-    """The allowlist as a Python-Markdown extension: its last postprocessor cleans the HTML of
-    every text, so MkDocs (pages and search index), the PDFs and the decks all get it."""
-
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
-        md.postprocessors.register(_Clean(md), "coursebook_sanitize", 0)  # after raw HTML is back
-
-
-def makeExtension(**kwargs) -> SanitizeExtension:  # noqa: N802 (Python-Markdown's name)
     return SanitizeExtension(**kwargs)
+
+
+def __getattr__(name: str) -> object:
+    if name == "SanitizeExtension":  # `coursebook.sanitize:SanitizeExtension` in a config
+        from .mdx_sanitize import SanitizeExtension
+
+        return SanitizeExtension
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def esc_html(text: str) -> str:

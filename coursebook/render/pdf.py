@@ -17,7 +17,8 @@ from ..files import CoursePage, course_pages, localized
 from ..highlight import for_print, write_css
 from ..i18n import Strings, direction
 from ..jobs import Job
-from ..markdown import Answer, Solutions, trainer_blocks, trainer_view
+from ..markdown import trainer_blocks, trainer_view
+from ..mdx_trainer import Answer, Solutions
 from ..model import Activity, Course, Module, Text
 from ..refs import Ref, replace_refs
 from ..sanitize import esc, esc_markdown

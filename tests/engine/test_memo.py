@@ -148,3 +148,18 @@ def test_a_check_command_writes_its_store_and_report_before_leaving(mini: Path) 
     assert second.returncode == 0, second.stderr
     assert "missing.csv" not in second.stderr and "checked in" in second.stderr
     assert len(pickle.loads((mini / memo.FILE).read_bytes())[1]) > len(entries)  # the edit's results added
+
+
+def test_a_check_after_an_edit_loads_no_renderers_library(mini: Path) -> None:
+    """A check is a new process at every save: what it imports is most of its time. After an
+    edit it must import neither the Markdown library (mkdocs.yml's extensions are checked once
+    per change of it, `sanitize.py` and `markdown.py` load theirs only to convert) nor MkDocs,
+    WeasyPrint or Jinja."""
+    command = [sys.executable, "-X", "importtime", str(ROOT / "build.py"), "check", "--root", str(mini)]
+    assert subprocess.run(command, capture_output=True, text=True).returncode == 0  # the store, from scratch
+    _warm_up(mini, "Hable de un caballo.")
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "coursebook.validate" in imported and "pydantic" in imported  # the check ran, and is read right
+    assert not imported & {"markdown", "mkdocs", "weasyprint", "jinja2", "pymdownx"}, imported & {"markdown"}
