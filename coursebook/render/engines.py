@@ -27,6 +27,8 @@ from pathlib import Path
 
 import yaml
 
+from . import segments_zh
+
 ENGINES = ("mkdocs", "zensical")
 DEFAULT = "mkdocs"
 # the search indexes of both engines, relative to the site root
@@ -149,6 +151,7 @@ def build(engine: str, work: Path, target: Path, overrides: dict | None = None, 
 
         config = load_config(str(work / "mkdocs.yml"), site_dir=str(target), **overrides)
         _compile_once(config.theme, work.parent / "jinja")
+        segments_zh.install(config, work.parent)  # Chinese words for search, kept between builds
         log = logging.getLogger("mkdocs.commands.build")
         quiet = _Dirty()
         log.addFilter(quiet)
@@ -156,6 +159,7 @@ def build(engine: str, work: Path, target: Path, overrides: dict | None = None, 
             mkdocs_build(config, dirty=dirty)
         finally:
             log.removeFilter(quiet)
+            segments_zh.save()
         fold_search(target)
         return
     from ..markdown import ConfigDumper
