@@ -168,8 +168,9 @@ def _render(workshop, ctx: Context, out: Path, named: bool) -> list[Path] | None
         return None
     mine = {job.out.name for job in private}
     written = [job.out for job in private]
-    for job in public:
-        if job.out.name not in mine:  # a named sign-in sheet replaces the blank one
+    for job in public:  # the documents (their chapters are written beside, in chapters/)
+        if job.out.parent == scratch / "workshops" / workshop.slug and job.out.name not in mine:
+            # a named sign-in sheet replaces the blank one
             shutil.copyfile(job.out, out / job.out.name)
             written.append(out / job.out.name)
     ics = out / f"{workshop.slug}.ics"

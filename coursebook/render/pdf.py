@@ -6,8 +6,11 @@ guide are rendered chapter by chapter (cached apart) and assembled (`pdf_assembl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from .. import embed, layout
@@ -28,6 +31,9 @@ from .pdf_assemble import STAMP_PAGES, assemble, chapter_links
 from .pdf_write import build_date, write_pdf
 from .print_tabs import print_tabs
 from .site_pages import _step_clock, duration
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 BACKGROUND = re.compile(r"url\(&quot;(file:[^&]+)&quot;\)")
@@ -232,41 +238,18 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
         return kept["view"]
 
     def book(template: str, target: str, title: str, chapters: list[str], **values: object) -> None:
-        """A job per chapter (`chapter` in the template) and one that assembles them: editing a
-        module re-renders its chapter, then the (cheap) assembly."""
-        def page(chapter: str) -> str:
-            # a chapter's page gets its own module (or page) only; the front's contents lists them all
-            own = values if chapter == "front" else {
-                **values, "modules": [m for m in values.get("modules", []) if f"module-{m['id']}" == chapter],
-                "pages": [p for p in values.get("pages", []) if f"page-{p['slug']}" == chapter]}
-            return for_print(env.get_template(template).render(**{**base, "chapter": chapter}, title=title,
-                                                               part="chapter", last_chapter=chapter == chapters[-1],
-                                                               **own))
-        # a module's chapter: kept with what else its page is given (all the answers, readings …)
+        """The workbook or the guide: a job per chapter and one that assembles them; a module's
+        chapter kept with what else its page is given (all the answers, readings …)."""
         shared = module_memo.digest({k: v for k, v in values.items() if k not in ("modules", "pages")})
         modules = {f"module-{m.id}": m for m in course.modules}
 
-        def kept(chapter: str) -> str:
-            """A chapter's page, its links to the other chapters marked (the answers' numbers
-            are text: marking first gives the same page)."""
-            if chapter == "front":
-                return page(chapter)  # its links are marked once its page numbers are in
+        def keep(chapter: str, make: Callable[[], str]) -> str:
             if chapter not in modules:
-                return chapter_links(page(chapter))
-            return memo.kept(modules[chapter], f"{target}:{chapter == chapters[-1]}:{shared}",
-                             lambda: chapter_links(page(chapter)))
-        # answers numbered across the whole (VI.1 … in reading order), then cut into chapters
-        front, *parts = _number_answers(CUT.join(map(kept, ["front", *chapters])), ids).split(CUT)
-        after = tuple(Job(write_pdf, (html, docs.as_uri() + "/", css, allowed),
-                          docs.parent / "chapters" / f"{Path(target).stem}-{name}.pdf",
-                          deps=(*map(Path, css), *_images(html)), cost=len(html))
-                      for name, html in zip(chapters, parts, strict=True))
-        stamp = env.get_template("stamp.html").render(**base, title=title, part="stamp")
-        assert STAMP_PAGES in stamp
-        jobs.extend(after)
-        jobs.append(Job(assemble, (chapter_links(front), stamp, docs.as_uri() + "/", css, allowed,
-                                   str(ctx.build_dir / "cache")), docs / target,
-                        deps=(*map(Path, css), *_images(front)), cost=0, after=after))
+                return make()
+            return memo.kept(modules[chapter], f"{target}:{chapter == chapters[-1]}:{shared}", make)
+        jobs.extend(book_jobs(Binding(env, base, css, allowed, docs.as_uri() + "/", ctx.build_dir / "cache", ids),
+                              template, docs / target, docs.parent / "chapters" / Path(target).stem, title,
+                              chapters, values, keep))
 
     def handout(m: Module) -> str:
         hp = Printer(course, ctx, {f"activity-{a.slug}" for a in m.activities}, c.solutions, **shared)
@@ -306,6 +289,54 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
          agenda=_agenda_view(course, t), modules=[viewed(gp, m, "guide") for m in course.modules],
          checklist=_checklist(course, t), others=others)
     return jobs
+
+
+@dataclass(frozen=True)
+class Binding:
+    """What every chapter of an assembled document is rendered with."""
+
+    env: Environment  # the PDF templates
+    base: dict  # the values every page of the document is given
+    css: tuple[str, ...]
+    allowed: tuple[str, ...]  # the folders its files may come from
+    base_url: str
+    cache: Path  # the jobs' results (the assembly renders its front and stamp there)
+    ids: set[str]  # the modules' ids (answers are numbered per module)
+
+
+def book_jobs(b: Binding, template: str, out: Path, chapters_at: Path, title: str, chapters: list[str],
+              values: dict, keep: Callable[[str, Callable[[], str]], str] | None = None) -> list[Job]:
+    """A document assembled from chapters (`template` renders one when given `chapter`: "front"
+    for the cover and contents, then each of `chapters`): a job per chapter, written to
+    `chapters_at-CHAPTER.pdf`, and one that assembles them into `out`. Editing a module
+    re-renders its chapter, then the (cheap) assembly. `keep(chapter, make)`: a chapter's HTML,
+    kept between builds."""
+    def page(chapter: str) -> str:
+        # a chapter's page gets its own module (or page) only; the front's contents lists them all
+        own = values if chapter == "front" else {
+            **values, "modules": [m for m in values.get("modules", []) if f"module-{m['id']}" == chapter],
+            "pages": [p for p in values.get("pages", []) if f"page-{p['slug']}" == chapter]}
+        return for_print(b.env.get_template(template).render(**{**b.base, "chapter": chapter}, title=title,
+                                                             part="chapter", last_chapter=chapter == chapters[-1],
+                                                             **own))
+
+    def kept(chapter: str) -> str:
+        """A chapter's page, its links to the other chapters marked (the answers' numbers are
+        text: marking first gives the same page); the front's once its page numbers are in."""
+        if chapter == "front":
+            return page(chapter)
+        make = partial(lambda c: chapter_links(page(c)), chapter)
+        return keep(chapter, make) if keep else make()
+    # answers numbered across the whole (VI.1 … in reading order), then cut into chapters
+    front, *parts = _number_answers(CUT.join(map(kept, ["front", *chapters])), b.ids).split(CUT)
+    after = tuple(Job(write_pdf, (html, b.base_url, b.css, b.allowed),
+                      chapters_at.with_name(f"{chapters_at.name}-{name}.pdf"),
+                      deps=(*map(Path, b.css), *_images(html)), cost=len(html))
+                  for name, html in zip(chapters, parts, strict=True))
+    stamp = b.env.get_template("stamp.html").render(**b.base, title=title, part="stamp")
+    assert STAMP_PAGES in stamp
+    return [*after, Job(assemble, (chapter_links(front), stamp, b.base_url, b.css, b.allowed, str(b.cache)), out,
+                        deps=(*map(Path, b.css), *_images(front)), cost=0, after=after)]
 
 
 def _answers(p: Printer) -> list[dict]:

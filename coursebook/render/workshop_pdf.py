@@ -26,7 +26,7 @@ from ..sanitize import esc
 from ..workshop import Workshop
 from . import workshop_views as views
 from .assets import figure_modules
-from .pdf import Printer, _answers, _images, _number_answers, _page_of, module_view
+from .pdf import Binding, Printer, _answers, _images, _number_answers, _page_of, book_jobs, module_view
 from .pdf_write import build_date, write_pdf
 
 Add = Callable[..., None]  # add(template, file name, title, **values): one job
@@ -49,7 +49,8 @@ def public_jobs(workshop: Workshop, ctx: Context, docs: Path) -> list[Job]:
     """The jobs that write the workshop's public PDFs into `docs/workshops/<slug>/`. No
     participant's name or email is in them: the sign-in sheets are blank."""
     jobs: list[Job] = []
-    add, t = _writer(workshop, ctx, docs / "workshops" / workshop.slug, jobs)
+    folder = docs / "workshops" / workshop.slug
+    add, t, bound = _writer(workshop, ctx, folder, jobs)
     w, course = workshop, workshop.course
     c = course.config
     sheets = views.sign_in_days(w, None)
@@ -58,17 +59,28 @@ def public_jobs(workshop: Workshop, ctx: Context, docs: Path) -> list[Job]:
                | {f"activity-{a.slug}" for m in course.modules for a in m.activities})
     shared = {"pages": course_pages(course), "figures": figure_modules(course)}
     pp = WorkshopPrinter(course, ctx, anchors, c.solutions, **shared)
-    add("workshop-pack.html", "pack.pdf", t("workshop_pack"), agenda=views.agenda_view(w, t),
-        modules=[module_view(pp, m, trainer=False) for m in course.modules], answers=_answers(pp),
-        sheets=sheets, form=form)
+    modules = [module_view(pp, m, trainer=False) for m in course.modules]
+    answers = _answers(pp)
+    chapters = docs.parent / "chapters"  # beside the workbook's
+    jobs += book_jobs(bound, "workshop-pack.html", folder / "pack.pdf", chapters / f"workshop-{w.slug}-pack",
+                      t("workshop_pack"), ["agenda", *(f"module-{m.id}" for m in course.modules),
+                                           *(["answers"] if answers else []), *(["sign-in"] if sheets else []),
+                                           "evaluation"],
+                      {"agenda": views.agenda_view(w, t), "modules": modules, "answers": answers, "sheets": sheets,
+                       "form": form})
     add("workshop-sign-in.html", "sign-in.pdf", t("sign_in_sheet"), sheets=sheets)
     add("workshop-evaluation.html", "evaluation.pdf", t("evaluation_form"), form=form)
     gp = WorkshopPrinter(course, ctx, anchors, trainer=True, **shared)
     others = [{"title": x.title, "blocks": [gp.html(b, x.path) for b in trainer_blocks(x.body)]}
               for x in (*course.pages, *course.readings)]  # their trainer blocks, as in the guide
-    add("workshop-guide.html", "trainers-guide.pdf", t("trainers_guide"), agenda=views.agenda_view(w, t),
-        modules=[module_view(gp, m, trainer=True) for m in course.modules],
-        checklist=views.checklist(w, t), others=[x for x in others if x["blocks"]])
+    others = [x for x in others if x["blocks"]]
+    guide = chapters / f"workshop-{w.slug}-guide"
+    jobs += book_jobs(bound, "workshop-guide.html", folder / "trainers-guide.pdf", guide,
+                      t("trainers_guide"), ["agenda", *(f"module-{m.id}" for m in course.modules),
+                                            *(["others"] if others else []), "checklist"],
+                      {"agenda": views.agenda_view(w, t), "modules": [module_view(gp, m, trainer=True)
+                                                                     for m in course.modules],
+                       "checklist": views.checklist(w, t), "others": others})
     return jobs
 
 
@@ -79,7 +91,7 @@ def private_jobs(workshop: Workshop, ctx: Context, out_dir: Path) -> list[Job]:
     jobs: list[Job] = []
     if not workshop.participants:
         return jobs
-    add, t = _writer(workshop, ctx, out_dir, jobs)
+    add, t, _ = _writer(workshop, ctx, out_dir, jobs)
     add("workshop-sign-in.html", "sign-in.pdf", t("sign_in_sheet"),
         sheets=views.sign_in_days(workshop, workshop.participants))
     add("workshop-certificate.html", "certificates.pdf", t("certificate"),
@@ -87,9 +99,10 @@ def private_jobs(workshop: Workshop, ctx: Context, out_dir: Path) -> list[Job]:
     return jobs
 
 
-def _writer(w: Workshop, ctx: Context, folder: Path, jobs: list[Job]) -> tuple[Add, Strings]:
+def _writer(w: Workshop, ctx: Context, folder: Path, jobs: list[Job]) -> tuple[Add, Strings, Binding]:
     """`add(template, name, title, **values)`: a job writing `folder/name` from a template of
-    `theme/pdf/`, with what every workshop PDF shows (the workshop's facts, the logo)."""
+    `theme/pdf/`, with what every workshop PDF shows (the workshop's facts, the logo); and
+    the same for a document assembled from chapters (`pdf.book_jobs`)."""
     course = w.course
     t = ctx.strings(course)
     env = ctx.templates("pdf")
@@ -113,7 +126,7 @@ def _writer(w: Workshop, ctx: Context, folder: Path, jobs: list[Job]) -> tuple[A
         deps = (*map(Path, css), *_images(html), *([logo] if logo else []))
         jobs.append(Job(write_pdf, (html, folder.as_uri() + "/", css, allowed), folder / name,
                         deps=deps, cost=len(html)))
-    return add, t
+    return add, t, Binding(env, base, css, allowed, folder.as_uri() + "/", ctx.build_dir / "cache", ids)
 
 
 def css_string(text: str) -> Markup:

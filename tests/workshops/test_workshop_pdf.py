@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from coursebook.agenda import compute_agenda
 from coursebook.build import Options, load_courses
 from coursebook.context import Context
-from coursebook.jobs import Job
+from coursebook.jobs import Job, cached
 from coursebook.model import Course
 from coursebook.render.workshop_pdf import css_string, private_jobs, public_jobs
 from coursebook.workshop import Participant, Workshop, WorkshopDay, WorkshopSlot
@@ -85,11 +85,18 @@ def workshop(course: Course, start: date, modules: list[str] | None = None, peop
 
 
 def run(jobs: list[Job]) -> dict[str, Path]:
-    """Run the jobs here, as the job runner would; the written files by name."""
-    for job in jobs:
+    """Run the jobs here, as the job runner would: a document assembled from chapters (the
+    pack, the guide) gets its chapters' results, rendered first into a cache of its own, as
+    `jobs.Runner` gives them; the documents written, by name (not the chapters)."""
+    documents = [job for job in jobs if job.out.parent.name != "chapters"]
+    for job in documents:
         job.out.parent.mkdir(parents=True, exist_ok=True)
-        job.func(*job.args, out=job.out)
-    return {job.out.name: job.out for job in jobs}
+        if job.after:
+            cache = job.out.parent.parent.parent / "chapters-cache"
+            job.func(*job.args, inputs=tuple(cached(j, cache) for j in job.after), out=job.out)
+        else:
+            job.func(*job.args, out=job.out)
+    return {job.out.name: job.out for job in documents}
 
 
 def context(root: Path) -> Context:
