@@ -39,8 +39,8 @@ from coursebook.build import Options, build  # noqa: E402
 
 
 def copy_course(dest: Path) -> Path:
-    """A copy of the repository's course (content, theme, config), built apart from it."""
-    for name in ("course", "modules", "slides", "instructor_notes", "theme"):
+    """A copy of the repository's course (content, workshops, theme, config), built apart from it."""
+    for name in ("course", "modules", "slides", "instructor_notes", "workshops", "theme"):
         shutil.copytree(ROOT / name, dest / name)
     for name in ("mkdocs.yml", "AUTHORING.md"):
         shutil.copy(ROOT / name, dest / name)
