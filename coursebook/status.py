@@ -200,10 +200,9 @@ def block_status(sources: Sources, only: list[str] | None = None) -> list[FileSt
                 continue
             tr = loc.translations.get(lang)
             tr_key = _text_key(tr, kind) if tr else ()
-            key = (lang, rel, file_hash, src_key, tr and (tr.path, tr_key))
             make = partial(_file_status, sources.root, kind, loc.source, tr, lang, rel, file_hash)
-            parts = (lang, rel, file_hash, *src_key[1:], *(tr_key and (str(tr_key[0]), *tr_key[1:])))
-            out.append(per_key(_STATUS, key, partial(remember, "file_status", parts, make), limit=16384))
+            key = (lang, rel, file_hash, *src_key[1:], *(tr_key and (str(tr_key[0]), *tr_key[1:])))  # texts
+            out.append(per_key(_STATUS, key, partial(remember, "file_status", key, make), limit=16384))
     return out
 
 

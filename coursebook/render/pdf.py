@@ -221,10 +221,10 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
 
     memo = module_memo.of(course, ctx, docs)  # each module's share, kept between builds
 
+    bound = Binding(env, base, css, allowed, docs.as_uri() + "/", ctx.build_dir / "cache", ids)
+
     def job(html: str, target: str) -> None:
-        html = _number_answers(html, ids)
-        jobs.append(Job(write_pdf, (html, docs.as_uri() + "/", css, allowed), docs / target,
-                        deps=(*map(Path, css), *_images(html)), cost=len(html)))
+        jobs.append(bound.job(_number_answers(html, ids), docs / target))
 
     def viewed(p: Printer, m: Module, what: str) -> dict:
         """`module_view`, kept: its answers (a participant document's) given back to `p`."""
@@ -247,8 +247,7 @@ def render(course: Course, ctx: Context, docs: Path) -> list[Job]:
             if chapter not in modules:
                 return make()
             return memo.kept(modules[chapter], f"{target}:{chapter == chapters[-1]}:{shared}", make)
-        jobs.extend(book_jobs(Binding(env, base, css, allowed, docs.as_uri() + "/", ctx.build_dir / "cache", ids),
-                              template, docs / target, docs.parent / "chapters" / Path(target).stem, title,
+        jobs.extend(book_jobs(bound, template, docs / target, docs.parent / "chapters" / Path(target).stem, title,
                               chapters, values, keep))
 
     def handout(m: Module) -> str:
@@ -303,6 +302,12 @@ class Binding:
     cache: Path  # the jobs' results (the assembly renders its front and stamp there)
     ids: set[str]  # the modules' ids (answers are numbered per module)
 
+    def job(self, html: str, out: Path, extra: tuple[Path, ...] = ()) -> Job:
+        """A job writing the PDF of `html` to `out`; what it reads besides: the stylesheets, the
+        images it embeds, `extra`."""
+        return Job(write_pdf, (html, self.base_url, self.css, self.allowed), out,
+                   deps=(*map(Path, self.css), *_images(html), *extra), cost=len(html))
+
 
 def book_jobs(b: Binding, template: str, out: Path, chapters_at: Path, title: str, chapters: list[str],
               values: dict, keep: Callable[[str, Callable[[], str]], str] | None = None) -> list[Job]:
@@ -325,13 +330,12 @@ def book_jobs(b: Binding, template: str, out: Path, chapters_at: Path, title: st
         text: marking first gives the same page); the front's once its page numbers are in."""
         if chapter == "front":
             return page(chapter)
-        make = partial(lambda c: chapter_links(page(c)), chapter)
+        def make() -> str:
+            return chapter_links(page(chapter))
         return keep(chapter, make) if keep else make()
     # answers numbered across the whole (VI.1 … in reading order), then cut into chapters
     front, *parts = _number_answers(CUT.join(map(kept, ["front", *chapters])), b.ids).split(CUT)
-    after = tuple(Job(write_pdf, (html, b.base_url, b.css, b.allowed),
-                      chapters_at.with_name(f"{chapters_at.name}-{name}.pdf"),
-                      deps=(*map(Path, b.css), *_images(html)), cost=len(html))
+    after = tuple(b.job(html, chapters_at.with_name(f"{chapters_at.name}-{name}.pdf"))
                   for name, html in zip(chapters, parts, strict=True))
     stamp = b.env.get_template("stamp.html").render(**b.base, title=title, part="stamp")
     assert STAMP_PAGES in stamp

@@ -38,7 +38,7 @@ def install(config: Any, folder: Path) -> None:
 
 def _kept(real: Callable[..., Iterator[str]], version: str) -> Callable[..., Iterator[str]]:
     def cut(sentence: str | bytes, *args: object, **kwargs: object) -> Iterator[str]:
-        if args or kwargs or not _FOLDER:  # Material asks with the text alone
+        if args or kwargs:  # Material asks with the text alone
             return real(sentence, *args, **kwargs)
         text = sentence.decode("utf-8") if isinstance(sentence, bytes) else sentence
         store = _store()

@@ -26,8 +26,8 @@ from ..sanitize import esc
 from ..workshop import Workshop
 from . import workshop_views as views
 from .assets import figure_modules
-from .pdf import Binding, Printer, _answers, _images, _number_answers, _page_of, book_jobs, module_view
-from .pdf_write import build_date, write_pdf
+from .pdf import Binding, Printer, _answers, _number_answers, _page_of, book_jobs, module_view
+from .pdf_write import build_date
 
 Add = Callable[..., None]  # add(template, file name, title, **values): one job
 
@@ -61,12 +61,13 @@ def public_jobs(workshop: Workshop, ctx: Context, docs: Path) -> list[Job]:
     pp = WorkshopPrinter(course, ctx, anchors, c.solutions, **shared)
     modules = [module_view(pp, m, trainer=False) for m in course.modules]
     answers = _answers(pp)
+    agenda = views.agenda_view(w, t)
     chapters = docs.parent / "chapters"  # beside the workbook's
     jobs += book_jobs(bound, "workshop-pack.html", folder / "pack.pdf", chapters / f"workshop-{w.slug}-pack",
                       t("workshop_pack"), ["agenda", *(f"module-{m.id}" for m in course.modules),
                                            *(["answers"] if answers else []), *(["sign-in"] if sheets else []),
                                            "evaluation"],
-                      {"agenda": views.agenda_view(w, t), "modules": modules, "answers": answers, "sheets": sheets,
+                      {"agenda": agenda, "modules": modules, "answers": answers, "sheets": sheets,
                        "form": form})
     add("workshop-sign-in.html", "sign-in.pdf", t("sign_in_sheet"), sheets=sheets)
     add("workshop-evaluation.html", "evaluation.pdf", t("evaluation_form"), form=form)
@@ -78,7 +79,7 @@ def public_jobs(workshop: Workshop, ctx: Context, docs: Path) -> list[Job]:
     jobs += book_jobs(bound, "workshop-guide.html", folder / "trainers-guide.pdf", guide,
                       t("trainers_guide"), ["agenda", *(f"module-{m.id}" for m in course.modules),
                                             *(["others"] if others else []), "checklist"],
-                      {"agenda": views.agenda_view(w, t), "modules": [module_view(gp, m, trainer=True)
+                      {"agenda": agenda, "modules": [module_view(gp, m, trainer=True)
                                                                      for m in course.modules],
                        "checklist": views.checklist(w, t), "others": others})
     return jobs
@@ -119,14 +120,12 @@ def _writer(w: Workshop, ctx: Context, folder: Path, jobs: list[Job]) -> tuple[A
                                  write_css(ctx.build_dir)))
     allowed = tuple(str(x) for x in (ctx.root, *ctx.theme_dirs, ctx.build_dir))
     ids = {m.id for m in course.modules}
+    bound = Binding(env, base, css, allowed, folder.as_uri() + "/", ctx.build_dir / "cache", ids)
 
     def add(template: str, name: str, title: str, **values: object) -> None:
         html = for_print(env.get_template(template).render(**base, title=title, **values))  # maths, code
-        html = _number_answers(html, ids)
-        deps = (*map(Path, css), *_images(html), *([logo] if logo else []))
-        jobs.append(Job(write_pdf, (html, folder.as_uri() + "/", css, allowed), folder / name,
-                        deps=deps, cost=len(html)))
-    return add, t, Binding(env, base, css, allowed, folder.as_uri() + "/", ctx.build_dir / "cache", ids)
+        jobs.append(bound.job(_number_answers(html, ids), folder / name, (logo,) if logo else ()))
+    return add, t, bound
 
 
 def css_string(text: str) -> Markup:
