@@ -86,12 +86,17 @@ def fingerprint(work: Path, engine: str, extra: tuple[Path, ...] = (), options: 
             files[rel] = _digest(p, known.get(rel))
     h = hashlib.sha256(f"{engines.version(engine)}|{engine_digest()}|"  # coursebook's code: it post-processes
                        f"{json.dumps(options, sort_keys=True, default=str)}".encode())
-    h.update("\n".join(files).encode())  # the list of pages and assets: a new one changes the nav
+    h.update("\n".join(rel for rel in files if _is_page(rel)).encode())  # the list of pages: a new one
+    # changes the nav; a new or removed download or image changes no other page (it is copied or removed)
     for path in (work / "mkdocs.yml", *extra):
         paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for p in paths:
             h.update(str(p).encode() + b"\0" + (p.read_bytes() if p.is_file() else b"-"))
     return {"structure": h.hexdigest(), "files": files}
+
+
+def _is_page(rel: str) -> bool:
+    return rel.endswith(".md")
 
 
 def _page_html(rel: str) -> str:
@@ -162,6 +167,8 @@ def build(engine: str, work: Path, name: str, overrides: dict | None = None,
         changed = {rel for rel, h in now["files"].items() if last["files"].get(rel) != h}
         changed |= {rel for rel in always if rel in now["files"]}
         out.rename(nxt)
+        for rel in set(last["files"]) - set(now["files"]):  # a file gone (never a page: that is structure)
+            (nxt / rel).unlink(missing_ok=True)
         _own_copies(nxt, {_page_html(rel) for rel in now["files"] if rel not in changed})
         for rel in now["files"]:
             if rel in changed:
@@ -170,7 +177,7 @@ def build(engine: str, work: Path, name: str, overrides: dict | None = None,
                 os.utime(docs / rel, OLD)  # (a file linked in, already older, keeps its date)
         old_index = json.loads((nxt / MATERIAL_INDEX).read_text(encoding="utf-8"))
         engines.build(engine, work, nxt, overrides, dirty=True)
-        rebuilt = {_page_html(rel) for rel in changed if rel.endswith(".md")}
+        rebuilt = {_page_html(rel) for rel in changed if _is_page(rel)}
         new_index = json.loads((nxt / MATERIAL_INDEX).read_text(encoding="utf-8"))
         _write_index(nxt, _merge_index(old_index, new_index, rebuilt))
         engines.fold_search(nxt)

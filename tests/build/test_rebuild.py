@@ -235,3 +235,31 @@ def test_what_a_build_no_longer_makes_is_gone(repo: Path) -> None:
     assert not (site / "extra.html").exists() and not (docs / "extra.md").exists()
     assert list(site.rglob("extra-data.csv")) == [] and list(docs.rglob("extra-data.csv")) == []
     assert "extra-data.csv" not in (site / "downloads.html").read_text(encoding="utf-8")
+
+
+def test_a_new_or_removed_download_renders_no_page_again(repo: Path) -> None:
+    """A file that is not a page (a handout the preview's background build has just made, a
+    figure) changes no other page: it is copied into the last output, or removed from it, and
+    no page is rendered again — the same site a full build makes."""
+    from coursebook.render import incremental
+
+    work = repo / ".build" / "en"
+    extra = work / "docs" / "handouts" / "made-meanwhile.pdf"
+    try:
+        assert incremental.build("mkdocs", work, "probe").mode == "full"
+        extra.write_bytes(b"%PDF-1.7 a handout made meanwhile\n")
+        added = incremental.build("mkdocs", work, "probe")
+        assert (added.mode, added.pages) == ("dirty", [])
+        assert (added.path / "handouts" / "made-meanwhile.pdf").read_bytes() == extra.read_bytes()
+        with_it = tree(added.path)
+        (work / "probe-state.json").unlink()  # forget the last build: everything from scratch
+        assert tree(incremental.build("mkdocs", work, "probe").path) == with_it
+        extra.unlink()
+        removed = incremental.build("mkdocs", work, "probe")
+        assert (removed.mode, removed.pages) == ("dirty", [])
+        assert not (removed.path / "handouts" / "made-meanwhile.pdf").exists()
+    finally:
+        extra.unlink(missing_ok=True)
+        for name in ("probe-out", "probe-next", "probe-state.json"):
+            shutil.rmtree(work / name, ignore_errors=True)
+            (work / name).unlink(missing_ok=True)
