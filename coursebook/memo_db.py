@@ -83,6 +83,9 @@ class Memo:
                     # and a build's commit need not wait for the disk (fsync)
                     self._db.execute("PRAGMA synchronous=NORMAL")
                     self._db.execute("CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value TEXT, used REAL)")
+                    # the long-unused are dropped at every flush: without an index, a scan of the
+                    # whole store (160 MB at 100 modules, 0.1 s at each build)
+                    self._db.execute("CREATE INDEX IF NOT EXISTS memo_used ON memo (used)")
                 except sqlite3.Error:
                     self._db = None
         return self._db

@@ -29,6 +29,7 @@ import enum
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -121,11 +122,6 @@ def _files(texts: set[str], scanned: dict[str, str]) -> list:
 def _scan(ctx: Context) -> dict[str, str]:
     """A hash of each file of the repository (but its hidden folders, outputs and node
     packages, whose lock file stands for them) and of the engine's theme: once per build."""
-    def digest(path: Path) -> str:
-        try:
-            return hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            return "-"
     found = {}
     root, theme = ctx.root.resolve(), ENGINE_THEME.resolve()
     for folder in [root] + ([] if theme.is_relative_to(root) else [theme]):
@@ -133,10 +129,32 @@ def _scan(ctx: Context) -> dict[str, str]:
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__"
                              and not (top == str(root) and d in SKIPPED))
             for name in sorted(names):
-                found[os.path.join(top, name)] = digest(Path(top, name))
-    lock = root / "node_modules" / ".package-lock.json"
-    found[str(lock)] = digest(lock)
+                found[os.path.join(top, name)] = _file_digest(os.path.join(top, name))
+    lock = str(root / "node_modules" / ".package-lock.json")
+    found[lock] = _file_digest(lock)
     return found
+
+
+def _file_digest(path: str) -> str:
+    """A file's hash, taken over in a long-running process (`serve`, which scans at every edit)
+    while the file's inode, size and dates stay the same — but not for a file hashed within two
+    seconds of its last change, which a file system dating by the second could hide."""
+    try:
+        st = os.stat(path)
+        seen = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        known = _HASHED.get(path)
+        if known is not None and known[0] == seen:
+            return known[1]
+        with open(path, "rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return "-"
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > 2_000_000_000:
+        _HASHED[path] = (seen, digest)
+    return digest
+
+
+_HASHED: dict[str, tuple[tuple[int, ...], str]] = {}  # path → (its stat when hashed, its hash)
 
 
 _SCANNED: list[tuple[Context, dict[str, str]]] = []  # the last builds' files, newest first

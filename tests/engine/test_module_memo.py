@@ -142,3 +142,22 @@ def test_every_field_of_the_typed_metadata_is_in_its_repr() -> None:
     assert len(models) > 5
     hidden = [f"{m.__name__}.{name}" for m in models for name, f in m.model_fields.items() if not f.repr]
     assert not hidden, f"fields left out of repr (and so of module_memo's keys): {hidden}"
+
+
+def test_a_file_rewritten_in_place_is_hashed_again(tmp_path: Path) -> None:
+    """`serve` scans the repository at every edit and takes over the hashes of files whose
+    stat is unchanged: a figure rewritten with the same size, its date put back (as some
+    editors and `git checkout` do), still gets its new hash — its change time moved."""
+    import os
+    import time
+
+    figure = tmp_path / "figure.svg"
+    figure.write_bytes(b"<svg>1</svg>")
+    time.sleep(2.1)  # hashed more than two seconds after its last change: kept for the process
+    first = module_memo._file_digest(str(figure))
+    assert module_memo._HASHED[str(figure)][1] == first == hashlib.sha256(b"<svg>1</svg>").hexdigest()
+    stat = figure.stat()
+    figure.write_bytes(b"<svg>2</svg>")
+    os.utime(figure, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert module_memo._file_digest(str(figure)) == hashlib.sha256(b"<svg>2</svg>").hexdigest()
+    assert module_memo._HASHED[str(figure)][1] == first  # changed within two seconds: that hash not kept
