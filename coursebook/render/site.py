@@ -243,15 +243,17 @@ def build_edition(course: Course, ctx: Context, work: Path, offline: bool = True
 
         def finish(site: Path, rebuilt: set[str] | None) -> None:
             csp.add_policy(site)  # a Content-Security-Policy in every page
-            if offline:
+            if not offline:  # the preview makes no zip
+                site_offline.unsized(*(site / x for x in (site_offline.DOWNLOADS_HTML, *engines.SEARCH_INDEXES)))
+            else:
                 with ctx.timed(f"  {course.lang}: participant site and zip"):
                     source = participant[0].result() if participant else site_offline.participant_site(
                         layout.trainers_guide(course), work, ctx.engine, extra)
-                    site_offline.offline_zip(course, source, site)  # the participant site, zipped
+                    site_offline.offline_zip(course, source, site, work)  # the participant site, zipped
 
         # side by side with MkDocs only: Zensical keeps a cache in its working folder, which two runs would share
         return incremental.build(ctx.engine, work, "site", post=finish, extra=extra,
                                  start=start if offline and ctx.engine == "mkdocs" else None,
-                                 always=(site_offline.DOWNLOADS,) if offline else ())
+                                 always=site_offline.rendered_again(work) if offline else ())
 
 

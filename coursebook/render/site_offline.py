@@ -28,8 +28,9 @@ from . import site_pages as pages
 TRAINER_PAGES = "trainer/"
 AUTHOR_PAGES = "guide/"  # the authoring guide and the translators' page (it quotes trainer notes)
 WORKSHOP_GUIDES = "/workshops/*/trainers-guide.pdf"  # a workshop's trainer's guide (workshop_pdf.py)
-DOWNLOADS = "downloads.md"  # shows the zip's size, known only after the build: rendered each time
-SEARCHED = ("downloads.html", *engines.SEARCH_INDEXES)  # where that size is written (either engine)
+DOWNLOADS = "downloads.md"  # shows the zip's size, known only after the build
+DOWNLOADS_HTML = "downloads.html"
+TEMPLATE = "downloads-page.html"  # in the edition's work folder: that page as rendered, the size still to write
 DROP = "trainer-link site-only"  # classes the participant site also removes (mdx_trainer's `drop`)
 
 
@@ -87,24 +88,47 @@ def participant_site(guide: str, work: Path, engine: str = engines.DEFAULT,
 
     def finish(site: Path, rebuilt: set[str] | None) -> None:
         csp.add_policy(site)  # as in the published site
-        for path in (site / x for x in SEARCHED):  # the zip's size is not known inside it
-            if path.is_file():
-                path.write_text(path.read_text(encoding="utf-8").replace(pages.ZIP_SIZE, "—"), encoding="utf-8")
+        unsized(site / DOWNLOADS_HTML)  # the zip's size is not known inside it
 
-    return incremental.build(engine, work, "offline", overrides, finish, extra=extra, always=(DOWNLOADS,)).path
+    return incremental.build(engine, work, "offline", overrides, finish, extra=extra).path
 
 
-def offline_zip(course: Course, source: Path, site: Path) -> None:
+def unsized(*paths: Path) -> None:
+    """No zip size where the placeholder is (a page or search index just rendered): the
+    participant site's downloads page, and every search index — a size found by searching is
+    of no use, and written there it would make the downloads page's entries change at every
+    build, so the page would be rendered at every build."""
+    for path in paths:
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            if pages.ZIP_SIZE in text:
+                path.unlink()  # a new file: the last one may be published (a hard link)
+                path.write_text(text.replace(pages.ZIP_SIZE, "—"), encoding="utf-8")
+
+
+def offline_zip(course: Course, source: Path, site: Path, work: Path) -> None:
     """Write the edition's zip into the built `site`: its participant site (`source`), every
-    file; then the zip's size into the site's downloads page and search index."""
+    file; then the zip's size into the site's downloads page — from the page as last
+    rendered (`work/TEMPLATE`), so the page is rendered again only when its text changes, not
+    at every build for a size."""
     zip_path = site / layout.offline_zip(course)
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     inner = source / layout.offline_zip(course)  # the empty placeholder the site source holds
     files = sorted(p for p in source.rglob("*") if p.is_file() and p != inner)
     zip_path.unlink(missing_ok=True)  # a new file: the last one may be published (a hard link)
     deterministic_zip(((p.relative_to(source).as_posix(), p.read_bytes()) for p in files), zip_path)
-    for path in (site / x for x in SEARCHED):
-        if path.is_file():
-            text = path.read_text(encoding="utf-8")
-            path.unlink()
-            path.write_text(text.replace(pages.ZIP_SIZE, pages.size(zip_path)), encoding="utf-8")
+    unsized(*(site / x for x in engines.SEARCH_INDEXES))
+    page, template = site / DOWNLOADS_HTML, work / TEMPLATE
+    if page.is_file():
+        text = page.read_text(encoding="utf-8")
+        if pages.ZIP_SIZE in text:  # rendered this time
+            template.write_text(text, encoding="utf-8")
+        page.unlink()
+        page.write_text(template.read_text(encoding="utf-8").replace(pages.ZIP_SIZE, pages.size(zip_path)),
+                        encoding="utf-8")
+
+
+def rendered_again(work: Path) -> tuple[str, ...]:
+    """The pages the site build renders each time: the downloads page, when the page as last
+    rendered is not kept (a build made before it was)."""
+    return () if (work / TEMPLATE).is_file() else (DOWNLOADS,)
