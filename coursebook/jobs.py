@@ -17,8 +17,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -143,7 +144,12 @@ def early_workers(wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
 class Runner:
     """Jobs started as soon as a renderer hands them over, so that the cores render one
     edition's PDFs while the next edition's documents are still being prepared; `wait()`
-    before anything needs the files."""
+    before anything needs the files.
+
+    The pool is given one job per worker at a time, the costliest ready one: a job that needs
+    others' results (an assembly) starts the moment the last of them is done — from a thread
+    of its own, whatever the build's main thread is doing — ahead of single handouts handed
+    over earlier, since the whole book waits for it."""
 
     def __init__(self, ctx: Context, what: str, workers: int | None = None, cache: Path | None = None,
                  pool: ProcessPoolExecutor | None = None) -> None:
@@ -161,24 +167,30 @@ class Runner:
         self.started: dict[Path, Callable[[], object]] = {}  # cache file → what finishes it
         self.waiting: dict[Path, Job] = {}  # jobs started once the results they need (`after`) are there
         self.inputs: dict[Path, tuple[Path, ...]] = {}  # those results (cache files) per job
+        self.queue: dict[Path, tuple[Job, Future]] = {}  # started, not yet given to a worker
+        self.running = 0  # jobs given to the workers, not done
+        self.lock = threading.Condition()  # over all the above: the dispatcher thread reads them too
+        self.dispatcher: threading.Thread | None = None
+        self.closed = False
 
     def submit(self, jobs: list[Job]) -> None:
         """Start the jobs whose result is not cached yet, the costliest first; a job that needs
-        others' results waits for them (`wait()` starts it)."""
+        others' results waits for them."""
         cache = self.cache
         keyed = [(job, cache / job.key()) for job in jobs]
         self.ctx.promised.update(job.out for job in jobs)
-        self.keyed += keyed
-        todo: dict[Path, Job] = {}
-        for job, target in keyed:
-            if not target.exists() and target not in self.started and target not in self.waiting:
-                if job.after:
-                    self.waiting[target] = job
-                    self.inputs[target] = tuple(cache / j.key() for j in job.after)
-                else:
-                    todo.setdefault(target, job)  # the same input twice is rendered once
-        self._start(todo)
-        self._start(self._ready())
+        with self.lock:
+            self.keyed += keyed
+            todo: dict[Path, Job] = {}
+            for job, target in keyed:
+                if not target.exists() and target not in self.started and target not in self.waiting:
+                    if job.after:
+                        self.waiting[target] = job
+                        self.inputs[target] = tuple(cache / j.key() for j in job.after)
+                    else:
+                        todo.setdefault(target, job)  # the same input twice is rendered once
+            self._start(todo)
+            self._start(self._ready())
 
     def _ready(self) -> dict[Path, Job]:
         """The waiting jobs whose inputs are all there now: no longer waiting."""
@@ -188,18 +200,56 @@ class Runner:
         return ready
 
     def _start(self, todo: dict[Path, Job]) -> None:
+        """Start `todo` (the lock held): in parallel, queued for the dispatcher; else run by
+        `wait()`, in this process, the costliest first."""
         for target, job in sorted(todo.items(), key=lambda item: -item[1].cost):  # longest first
-            inputs = self.inputs.get(target, ())
             if self.parallel:
-                self.pool = self.pool or _pool(self.workers)
-                self.started[target] = self.pool.submit(_run, job, target, inputs).result
+                done: Future = Future()
+                self.queue[target] = (job, done)
+                self.started[target] = done.result
             else:
-                self.started[target] = partial(_run, job, target, inputs)  # run by wait(), in this process
+                self.started[target] = partial(_run, job, target, self.inputs.get(target, ()))
+        if self.queue:
+            if self.dispatcher is None:
+                self.dispatcher = threading.Thread(target=self._dispatch, name="coursebook-jobs", daemon=True)
+                self.dispatcher.start()
+            self.lock.notify_all()
+
+    def _dispatch(self) -> None:
+        """Give the workers the costliest ready jobs, one each, until the runner closes."""
+        with self.lock:
+            while not self.closed:
+                self._start(self._ready())
+                while self.queue and self.running < self.workers:
+                    target = max(self.queue, key=lambda t: self.queue[t][0].cost)
+                    job, done = self.queue.pop(target)
+                    self.pool = self.pool or _pool(self.workers)
+                    future = self.pool.submit(_run, job, target, self.inputs.get(target, ()))
+                    self.running += 1
+                    future.add_done_callback(partial(self._finished, done))
+                self.lock.wait()
+
+    def _finished(self, done: Future, future: Future) -> None:
+        """A worker's job ended (called in the pool's thread): pass its outcome on, wake the dispatcher."""
+        if future.cancelled():
+            done.cancel()
+        elif future.exception() is not None:
+            done.set_exception(future.exception())
+        else:
+            done.set_result(None)
+        with self.lock:
+            self.running -= 1
+            self.lock.notify_all()
 
     def __enter__(self) -> Runner:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            self.closed = True
+            self.lock.notify_all()
+        if self.dispatcher:
+            self.dispatcher.join()
         if self.pool:  # after an error too: no job outlives the build
             # with no job started, the workers may still be importing WeasyPrint (`early_workers`):
             # they stop once that is done, and the build does not wait for it
@@ -211,7 +261,12 @@ class Runner:
         A job that needs others' results starts as soon as the last of them is done."""
         finished: set[Path] = set()
         with self:
-            while todo := [(t, f) for t, f in self.started.items() if t not in finished]:
+            while True:
+                with self.lock:
+                    self._start(self._ready())
+                    todo = [(t, f) for t, f in self.started.items() if t not in finished]
+                if not todo:
+                    break
                 for target, finish in self.ctx.progress(todo, self.what):
                     try:
                         finish()
@@ -220,7 +275,6 @@ class Runner:
                         raise RenderError(self._document(job.out), str(exc),
                                           getattr(exc, "resource", "")) from exc
                     finished.add(target)
-                    self._start(self._ready())
             if self.waiting:  # a programming error: a job needs one that was never submitted
                 raise RuntimeError(f"jobs wait for results never submitted: {list(self.waiting)}")
         for job, target in self.keyed:  # by hard links: a cached result is never written in place

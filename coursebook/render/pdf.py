@@ -340,7 +340,8 @@ def book_jobs(b: Binding, template: str, out: Path, chapters_at: Path, title: st
     stamp = b.env.get_template("stamp.html").render(**b.base, title=title, part="stamp")
     assert STAMP_PAGES in stamp
     return [*after, Job(assemble, (chapter_links(front), stamp, b.base_url, b.css, b.allowed, str(b.cache)), out,
-                        deps=(*map(Path, b.css), *_images(front)), cost=0, after=after)]
+                        deps=(*map(Path, b.css), *_images(front)), after=after,
+                        cost=sum(j.cost for j in after))]  # ready last, and the whole book waits for it: first
 
 
 def _answers(p: Printer) -> list[dict]:

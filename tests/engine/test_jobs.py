@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from coursebook.context import Context
@@ -53,3 +54,29 @@ def test_runner_starts_the_costliest_jobs_first_and_skips_duplicates(tmp_path: P
         assert runner.wait() == 3
     assert log.read_text().split() == ["large", "medium", "small"]
     assert (tmp_path / "out" / "large-again.txt").read_text() == "LARGE"  # same input: rendered once, copied twice
+
+
+def take(text: str, seconds: float, *, out: Path, inputs: tuple[Path, ...] = ()) -> None:
+    """A stand-in render that takes `seconds`, logging when it starts."""
+    with open(out.parent.parent / "runs.log", "a") as log:
+        log.write(text + "\n")
+    time.sleep(seconds)
+    out.write_text(text)
+
+
+def test_an_assembly_starts_as_soon_as_its_chapters_are_done(tmp_path: Path) -> None:
+    """Two workers; the chapter is done first, while a long handout holds the other worker:
+    the book's assembly goes next, ahead of the two handouts handed over before it was ready
+    (the whole book waits for it), without waiting for `wait()`'s turn."""
+    ctx = Context(tmp_path, tmp_path / ".build", verbosity=0)
+    (tmp_path / ".build" / "cache").mkdir(parents=True)
+    out = tmp_path / "out"
+    chapter = Job(take, ("chapter", 0.2), out / "chapter.pdf", cost=10)
+    with Runner(ctx, "test", workers=2) as runner:
+        runner.submit([chapter, Job(take, ("long", 3.0), out / "long.pdf", cost=9),
+                       Job(take, ("second", 0.5), out / "second.pdf", cost=8),
+                       Job(take, ("third", 0.5), out / "third.pdf", cost=7),
+                       Job(take, ("book", 0.1), out / "book.pdf", after=(chapter,), cost=10)])
+        assert runner.wait() == 5
+    runs = (tmp_path / ".build" / "runs.log").read_text().split()
+    assert set(runs[:2]) == {"chapter", "long"} and runs[2:] == ["book", "second", "third"]
