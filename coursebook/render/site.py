@@ -244,7 +244,7 @@ def build_edition(course: Course, ctx: Context, work: Path, offline: bool = True
         def finish(site: Path, rebuilt: set[str] | None) -> None:
             csp.add_policy(site)  # a Content-Security-Policy in every page
             if not offline:  # the preview makes no zip
-                site_offline.unsized(*(site / x for x in (site_offline.DOWNLOADS_HTML, *engines.SEARCH_INDEXES)))
+                site_offline.unsized(*(site / x for x in site_offline.PLACEHOLDER_IN))
             else:
                 with ctx.timed(f"  {course.lang}: participant site and zip"):
                     source = participant[0].result() if participant else site_offline.participant_site(

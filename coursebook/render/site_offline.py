@@ -30,6 +30,7 @@ AUTHOR_PAGES = "guide/"  # the authoring guide and the translators' page (it quo
 WORKSHOP_GUIDES = "/workshops/*/trainers-guide.pdf"  # a workshop's trainer's guide (workshop_pdf.py)
 DOWNLOADS = "downloads.md"  # shows the zip's size, known only after the build
 DOWNLOADS_HTML = "downloads.html"
+PLACEHOLDER_IN = (DOWNLOADS_HTML, *engines.SEARCH_INDEXES)  # where the page's text is, the size's placeholder with it
 TEMPLATE = "downloads-page.html"  # in the edition's work folder: that page as rendered, the size still to write
 DROP = "trainer-link site-only"  # classes the participant site also removes (mdx_trainer's `drop`)
 
@@ -88,7 +89,7 @@ def participant_site(guide: str, work: Path, engine: str = engines.DEFAULT,
 
     def finish(site: Path, rebuilt: set[str] | None) -> None:
         csp.add_policy(site)  # as in the published site
-        unsized(site / DOWNLOADS_HTML)  # the zip's size is not known inside it
+        unsized(*(site / x for x in PLACEHOLDER_IN))  # the zip's size is not known inside it
 
     return incremental.build(engine, work, "offline", overrides, finish, extra=extra).path
 

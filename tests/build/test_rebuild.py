@@ -286,3 +286,4 @@ def test_the_zips_size_is_written_without_rendering_the_downloads_page_again(rep
     finally:
         page.write_text(before, encoding="utf-8")
         rebuild(repo)
+
