@@ -412,13 +412,15 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
     slope = (rebuilds[-1] - rebuilds[0]) / ((sizes[-1] - sizes[0]) * 3) * 1000 if grows else 0
     why = [f"A one-module edit's rebuild renders the same documents and pages at every size, yet its time grows "
            f"with the course ({' → '.join(f'{x:.1f}' for x in rebuilds)} s: {slope:.0f} ms per module-language). "
-           "What still grows, per `python build.py -v` and a profile at 100 modules: loading and checking every "
-           "file; the keys of every module's kept layout (`render/module_memo.py`) and reading it back, for the "
-           "documents and for each edition's site pages (the files are rewritten only where their bytes "
-           "changed); MkDocs' dirty builds of the edited edition and of its participant site "
-           "(each walks every page; they run side by side, in two processes) and the zip; and, on the "
-           "critical path with the edited chapters, the workbook's and the guide's assembly from all their "
-           "chapters (qpdf). The PDFs rendered and the site pages built do not grow."] if grows else []
+           "What still grows, per `python build.py -vv` and a profile at 200 modules (seconds there, in a rebuild "
+           "of about ten): loading and checking every file of every edition (1.6); the keys of every module's kept "
+           "layout (`render/module_memo.py`) and reading it back, for the documents (2.5) and for each edition's site "
+           "pages (1.5; the files are rewritten only where their bytes changed); MkDocs' dirty build of the edited "
+           "edition (1.2–1.4: it walks every page) "
+           "and of its participant site, and the zip; and the workbook's and the guide's assembly from all their "
+           "chapters (qpdf, 1.3 s each alone, 2.5–4 s in the workers beside the build's own process: on two cores "
+           "the rebuild is bound by the CPU work of both). "
+           "The PDFs rendered and the site pages built do not grow."] if grows else []
     growth = ["", "Clean build (one run per size, the biggest last: on this virtual machine the same build "
               "took up to a fifth longer an hour later, in CPU time as in wall time, so read the growth with "
               "that margin):", "", growth_lines(sizes, times, "wall time"),
