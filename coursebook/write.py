@@ -54,6 +54,14 @@ def deterministic_zip(entries: Iterable[tuple[str, bytes]], out: Path) -> None:
             zf.writestr(info, data, compresslevel=ZIP_LEVEL)
 
 
+def replace_text(path: Path, text: str) -> None:
+    """Write `path` anew (a temporary file renamed over it), never into it: a built file may
+    be published by a hard link, and a reader must not see it change."""
+    tmp = path.with_name(path.name + ".new")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def link(a: str | Path, b: str | Path) -> None:
     """A hard link at `b` to `a` (its date kept), or a copy across file systems. Whoever
     writes at `b` later must replace the file, never write into it: `a` would change too."""

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 from pathlib import Path
 
-from ..write import put
+from ..write import put, replace_text
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
 # the content of a page (left out of the hashing): Material's <article>, a deck's slides
@@ -65,9 +64,7 @@ def add_policy(site: Path) -> None:
             continue
         csp = policy(page, speaker if '<div class="reveal"' in page else ())
         meta = f'{CHARSET}\n<meta http-equiv="Content-Security-Policy" content="{csp}">'
-        tmp = path.with_name(path.name + ".csp")
-        tmp.write_text(page.replace(CHARSET, meta, 1), encoding="utf-8")
-        os.replace(tmp, path)
+        replace_text(path, page.replace(CHARSET, meta, 1))
 
 
 # iframe-worker (Material's search from file://) writes its bootstrap as an inline script into

@@ -101,7 +101,7 @@ def _is_page(rel: str) -> bool:
 
 def _page_html(rel: str) -> str:
     """Where MkDocs writes a Markdown page (the site uses `use_directory_urls: false`)."""
-    return rel[: -len(".md")] + ".html" if rel.endswith(".md") else rel
+    return rel[: -len(".md")] + ".html" if _is_page(rel) else rel
 
 
 def _merge_index(old: dict, new: dict, rebuilt: set[str]) -> dict:

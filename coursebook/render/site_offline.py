@@ -21,7 +21,7 @@ from pathlib import Path
 from .. import layout
 from ..markdown import EXTENSION
 from ..model import Course
-from ..write import deterministic_zip
+from ..write import deterministic_zip, replace_text
 from . import csp, engines, incremental
 from . import site_pages as pages
 
@@ -103,8 +103,7 @@ def unsized(*paths: Path) -> None:
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             if pages.ZIP_SIZE in text:
-                path.unlink()  # a new file: the last one may be published (a hard link)
-                path.write_text(text.replace(pages.ZIP_SIZE, "—"), encoding="utf-8")
+                replace_text(path, text.replace(pages.ZIP_SIZE, "—"))
 
 
 def offline_zip(course: Course, source: Path, site: Path, work: Path) -> None:
@@ -124,9 +123,7 @@ def offline_zip(course: Course, source: Path, site: Path, work: Path) -> None:
         text = page.read_text(encoding="utf-8")
         if pages.ZIP_SIZE in text:  # rendered this time
             template.write_text(text, encoding="utf-8")
-        page.unlink()
-        page.write_text(template.read_text(encoding="utf-8").replace(pages.ZIP_SIZE, pages.size(zip_path)),
-                        encoding="utf-8")
+        replace_text(page, template.read_text(encoding="utf-8").replace(pages.ZIP_SIZE, pages.size(zip_path)))
 
 
 def rendered_again(work: Path) -> tuple[str, ...]:
