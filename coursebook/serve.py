@@ -31,7 +31,8 @@ from .build import Options, load_courses
 from .context import Context, lang_dir
 from .diagnostics import CourseError, Diagnostic, Report
 from .load import read_yaml, split_lang
-from .render import csp, site, slides, workshop_site
+from .render import csp, site, site_pages, slides, workshop_site
+from .render.incremental import Built
 from .render.incremental import publish as link_copy
 from .write import MARKER, MARKER_TEXT, build_dir, prune, put_copy, put_link, rewrite
 
@@ -123,6 +124,7 @@ class Preview:
         self.server: PreviewServer | None = None
         self.starting = threading.Lock()  # held while a background build starts, or when closing
         self.closed = False  # no background build after `close`
+        self.rendered: dict[str, Built] = {}  # per edition, what the last quick build's engine rendered
 
     def languages(self, changed: set[Path], known: list[str]) -> list[str] | None:
         """The editions to build now: as asked, else those of the changed translations, else
@@ -144,6 +146,9 @@ class Preview:
                       sources=quick.sources)
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        for course in courses:  # what the complete build will make is linked already (`_reuse` puts it in)
+            ctx.promised.update(self.cache / "quick" / lang_dir(course.lang) / "docs" / target
+                                for m in course.modules for target in site_pages.coming(m, o.outputs))
         for course in courses:
             work = self.cache / "quick" / lang_dir(course.lang)
             docs = work / "docs"
@@ -158,6 +163,7 @@ class Preview:
             site.write_downloads(site.write_source(course, ctx, docs), ctx, docs)
             prune(docs)
             built = site.build_edition(course, ctx, work, offline=False)
+            self.rendered[course.lang] = built
             with self.lock:
                 _swap(built.path, self.out / lang_dir(course.lang), publish=True)
         ctx.memo.close()

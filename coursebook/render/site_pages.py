@@ -294,6 +294,16 @@ def downloads_of(m: Module, t: Strings) -> list[tuple[str, str]]:
             (t("deck_pptx"), layout.deck_pptx(m))]
 
 
+def coming(m: Module, outputs: tuple[str, ...]) -> list[str]:
+    """The module's files that a complete build making `outputs` writes (its handout; its deck
+    in every format, if it has one): what `serve`'s first preview links before they exist, so
+    its pages stay the same when the complete build puts them in."""
+    files = [layout.handout(m)] if "pdf" in outputs else []
+    if "slides" in outputs and m.deck is not None:
+        files += [layout.deck_html(m), layout.deck_pdf(m), layout.deck_handout(m), layout.deck_pptx(m)]
+    return files
+
+
 def size(path: Path) -> str:
     n = path.stat().st_size
     return f"{max(1, round(n / 1024))} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"  # never "0 KB"
