@@ -81,8 +81,9 @@ class PreviewServer(LiveReloadServer):
             callback = h.on_any_event
 
             def remember(event: object, callback=callback) -> None:
-                if not getattr(event, "is_directory", False):
-                    self.changed.add(Path(os.fsdecode(event.src_path)))
+                if not getattr(event, "is_directory", False):  # a move: its new name too (a save by rename)
+                    self.changed.update(Path(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", ""))
+                                        if p)
                 callback(event)
             h.on_any_event = remember
 

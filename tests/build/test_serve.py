@@ -108,6 +108,19 @@ def test_a_translation_edit_previews_its_own_edition(served: tuple[Path, Preview
     wait_for(url + "/es/modules/01-basics.html", "Una frase recién escrita.")
 
 
+def test_a_file_saved_by_renaming_a_new_one_over_it_is_seen(served: tuple[Path, PreviewServer, str]) -> None:
+    """Editors such as vim and gedit save by writing a new file and renaming it over the old:
+    the preview builds the edition of the file saved, not of the temporary one's name."""
+    root, server, url = served
+    translation = root / "modules" / "01-basics" / "module.es.md"
+    saved = translation.with_name(".module.es.md.swp")
+    saved.write_text(translation.read_text() + "\nGuardado con un cambio de nombre.\n")
+    time.sleep(1)  # the watcher has seen the new file: the rename is a move from it
+    os.replace(saved, translation)
+    wait_for(url + "/es/modules/01-basics.html", "Guardado con un cambio de nombre.")
+    assert server.preview is not None and "es" in server.preview.rendered  # by the quick build
+
+
 def test_no_background_build_outlives_the_server(tmp_path: Path) -> None:
     """An edit saved just before the server stops: the rebuild under way finishes, and no
     complete build is left running after it (it would compete with whatever runs next)."""
