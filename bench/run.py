@@ -412,15 +412,15 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
     slope = (rebuilds[-1] - rebuilds[0]) / ((sizes[-1] - sizes[0]) * 3) * 1000 if grows else 0
     why = [f"A one-module edit's rebuild renders the same documents and pages at every size, yet its time grows "
            f"with the course ({' → '.join(f'{x:.1f}' for x in rebuilds)} s: {slope:.0f} ms per module-language). "
-           "What still grows, per `python build.py -vv` and a profile at 200 modules (seconds there, in a rebuild "
-           "of about ten): loading and checking every file of every edition (1.6); the keys of every module's kept "
-           "layout (`render/module_memo.py`) and reading it back, for the documents (2.5) and for each edition's site "
-           "pages (1.5; the files are rewritten only where their bytes changed); MkDocs' dirty build of the edited "
-           "edition (1.2–1.4: it walks every page) "
-           "and of its participant site, and the zip; and the workbook's and the guide's assembly from all their "
-           "chapters (qpdf, 1.3 s each alone, 2.5–4 s in the workers beside the build's own process: on two cores "
-           "the rebuild is bound by the CPU work of both). "
-           "The PDFs rendered and the site pages built do not grow."] if grows else []
+           "What still grows, timed stage by stage in one rebuild at 200 modules (8.7 s, in process): the "
+           "build's own process works 5.6 s — loading, checking and modelling every file of every edition (1.5), "
+           "laying out each edition's documents and decks from the kept layout (`render/module_memo.py`: 2.0, "
+           "its keys 0.16 per edition), the site sources (1.0; files rewritten only where their bytes changed), "
+           "the job keys (0.4), the translators' page (0.35), the zip (0.3) and MkDocs' dirty build of the "
+           "edited edition (0.2) — and waits about 3 s for the workbook's and the guide's assembly from all "
+           "their chapters, the longest path: qpdf copies and writes every page (1.3–1.5 s each alone: opening "
+           "0.3, merging 0.6, writing 0.3; 2.6 s beside the build's own process on two cores). The PDFs rendered "
+           "and the site pages built do not grow."] if grows else []
     growth = ["", "Clean build (one run per size, the biggest last: on this virtual machine the same build "
               "took up to a fifth longer an hour later, in CPU time as in wall time, so read the growth with "
               "that margin):", "", growth_lines(sizes, times, "wall time"),
