@@ -120,7 +120,8 @@ def _worker_start() -> None:
     os.nice(WORKER_NICE)
     import pikepdf  # noqa: F401
     import weasyprint  # noqa: F401
-    versions(), engine_digest()
+    versions()
+    engine_digest()
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

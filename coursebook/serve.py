@@ -147,12 +147,11 @@ class Preview:
                       sources=quick.sources)
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        for course in courses:  # what the complete build will make is linked already (`_reuse` puts it in)
-            ctx.promised.update(self.cache / "quick" / lang_dir(course.lang) / "docs" / target
-                                for m in course.modules for target in site_pages.coming(m, o.outputs))
         for course in courses:
             work = self.cache / "quick" / lang_dir(course.lang)
             docs = work / "docs"
+            t = ctx.strings(course)  # what the complete build will make is linked already (`_reuse` puts it in)
+            ctx.promised.update(docs / target for m in course.modules for target in site_pages.coming(m, o.outputs, t))
             rewrite(docs)  # in place: the pages that stay the same are kept, and not rendered again
             decks = any(p.is_relative_to(o.root / "slides") for p in changed)
             # the PDFs, decks and zip last made; copied where this build writes: the HTML decks, if

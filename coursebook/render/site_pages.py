@@ -294,14 +294,12 @@ def downloads_of(m: Module, t: Strings) -> list[tuple[str, str]]:
             (t("deck_pptx"), layout.deck_pptx(m))]
 
 
-def coming(m: Module, outputs: tuple[str, ...]) -> list[str]:
-    """The module's files that a complete build making `outputs` writes (its handout; its deck
-    in every format, if it has one): what `serve`'s first preview links before they exist, so
-    its pages stay the same when the complete build puts them in."""
-    files = [layout.handout(m)] if "pdf" in outputs else []
-    if "slides" in outputs and m.deck is not None:
-        files += [layout.deck_html(m), layout.deck_pdf(m), layout.deck_handout(m), layout.deck_pptx(m)]
-    return files
+def coming(m: Module, outputs: tuple[str, ...], t: Strings) -> list[str]:
+    """The files of `downloads_of` that a complete build making `outputs` writes (the handout;
+    the deck in every format, if the module has one): what `serve`'s first preview links before
+    they exist, so its pages stay the same when the complete build puts them in."""
+    return [target for _, target in downloads_of(m, t)
+            if ("pdf" in outputs if target == layout.handout(m) else "slides" in outputs and m.deck is not None)]
 
 
 def size(path: Path) -> str:
