@@ -143,16 +143,15 @@ def build(options: Options) -> list[Course]:
                 for course in courses:
                     workshop_site.write_source(options.workshops, course, ctx, ctx.docs(course))  # 4. workshop pages
                 on_site = [site.write_source(course, ctx, ctx.docs(course)) for course in courses]  # 4. site pages
-            with ctx.timed("jobs finished (PDF, PPTX; those not cached)"):
-                jobs.wait()                                     # slow renders: on every core, cached
-            if "slides" in options.outputs:
+            jobs.place()                                        # the jobs run on; the site links to their files
+            for course in on_site:
+                site.write_downloads(course, ctx, ctx.docs(course))  # 4. each file, its size written after
+                prune(ctx.docs(course))                         # what this build did not write again
+            with ctx.timed("sites built (the jobs running meanwhile), their files put in"):
+                built = site.build(courses, ctx, stage, jobs.wait, jobs.outputs)  # 4. MkDocs: source → HTML
+            if "slides" in options.outputs:                     # (what changed), then the jobs' files
                 for course in courses:
                     slides.warn_overflow(course, ctx, options.report)  # slides too full for their frame
-            for course in on_site:
-                site.write_downloads(course, ctx, ctx.docs(course))  # 4. each file with its size
-                prune(ctx.docs(course))                         # what this build did not write again
-            with ctx.timed("sites built"):
-                built = site.build(courses, ctx, stage)         # 4. MkDocs: site source → HTML (what changed)
         ctx.memo.close()                                        # conversions kept for the next build
         options.rendered = Rendered(jobs.ran(), built)
     return courses

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .context import Context
 from .memo_db import engine_digest, versions
-from .write import put_link
+from .write import put, put_link
 
 
 @dataclass(frozen=True)
@@ -173,6 +173,7 @@ class Runner:
         self.inputs: dict[Path, tuple[Path, ...]] = {}  # those results (cache files) per job
         self.queue: dict[Path, tuple[Job, Future]] = {}  # started, not yet given to a worker
         self.running = 0  # jobs given to the workers, not done
+        self.finished: set[Path] = set()  # results `wait()` has seen done
         self.lock = threading.Condition()  # over all the above: the dispatcher thread reads them too
         self.dispatcher: threading.Thread | None = None
         self.closed = False
@@ -261,14 +262,13 @@ class Runner:
             self.pool = None
 
     def wait(self) -> int:
-        """Finish every job, copy each result to its `out`; returns how many jobs actually ran.
-        A job that needs others' results starts as soon as the last of them is done."""
-        finished: set[Path] = set()
+        """Finish every job, copy each result to its `out` (`place`); returns how many jobs
+        actually ran. A job that needs others' results starts as soon as the last of them is done."""
         with self:
             while True:
                 with self.lock:
                     self._start(self._ready())
-                    todo = [(t, f) for t, f in self.started.items() if t not in finished]
+                    todo = [(t, f) for t, f in self.started.items() if t not in self.finished]
                 if not todo:
                     break
                 for target, finish in self.ctx.progress(todo, self.what):
@@ -278,12 +278,26 @@ class Runner:
                         job = next(job for job, t in self.keyed if t == target)
                         raise RenderError(self._document(job.out), str(exc),
                                           getattr(exc, "resource", "")) from exc
-                    finished.add(target)
+                    self.finished.add(target)
             if self.waiting:  # a programming error: a job needs one that was never submitted
                 raise RuntimeError(f"jobs wait for results never submitted: {list(self.waiting)}")
-        for job, target in self.keyed:  # by hard links: a cached result is never written in place
-            put_link(target, job.out)
+        self.place()
         return len(self.started)
+
+    def place(self) -> None:
+        """Each result there so far at its job's `out` (a hard link: a cached result is never
+        written in place), an empty file for those still to come: the site is built while the
+        jobs run, and links to them (`site.place_results`)."""
+        for job, target in self.keyed:
+            if target.exists():
+                put_link(target, job.out)
+            else:
+                put(job.out, b"")
+
+    @property
+    def outputs(self) -> set[Path]:
+        """Every job's `out`."""
+        return {job.out for job, _ in self.keyed}
 
     def ran(self) -> list[str]:
         """The documents rendered (not taken from the cache) so far, as published."""

@@ -31,6 +31,7 @@ from . import engines
 
 MATERIAL_INDEX = "search/search_index.json"
 MATERIAL_INDEX_JS = "search/search_index.js"  # written by Material's offline plugin, for file://
+LATE = "late"  # the hash of a file taken by its name only (`fingerprint`)
 OLD = (1, 1)  # a source's time when unchanged: older than any output, so MkDocs skips it
 
 
@@ -74,16 +75,17 @@ def _older(source: Path, output: Path) -> bool:
 
 
 def fingerprint(work: Path, engine: str, extra: tuple[Path, ...] = (), options: object = None,
-                known: dict[str, list] | None = None) -> dict:
+                known: dict[str, list] | None = None, late: frozenset[str] = frozenset()) -> dict:
     """What a build of `work/docs` depends on: `structure` (everything but the pages' own
     text) and `files` (a hash per file of the site source). `known`: the last build's hashes
-    and stats (`_known`)."""
+    and stats (`_known`); `late`: files put into the built site after it (`site.place_results`),
+    taken by their names only."""
     docs, known = work / "docs", known or {}
     files = {}
     for p in sorted(docs.rglob("*")):
         if p.is_file():
             rel = p.relative_to(docs).as_posix()
-            files[rel] = _digest(p, known.get(rel))
+            files[rel] = LATE if rel in late else _digest(p, known.get(rel))
     h = hashlib.sha256(f"{engines.version(engine)}|{engine_digest()}|"  # coursebook's code: it post-processes
                        f"{json.dumps(options, sort_keys=True, default=str)}".encode())
     h.update("\n".join(rel for rel in files if _is_page(rel)).encode())  # the list of pages: a new one
@@ -144,16 +146,17 @@ class Built:
 def build(engine: str, work: Path, name: str, overrides: dict | None = None,
           post: Callable[[Path, set[str] | None], None] | None = None,
           extra: tuple[Path, ...] = (), always: tuple[str, ...] = (),
-          start: Callable[[], None] | None = None) -> Built:
+          start: Callable[[], None] | None = None, late: frozenset[str] = frozenset()) -> Built:
     """Build `work/docs` (config `work/mkdocs.yml` + `overrides`) into `work/<name>-out`.
     `post(site, rebuilt)` finishes a new output before it is kept (rebuilt: the changed pages,
     None after a full build); `always`: pages rendered again each time, because `post` writes
     into them what is known only after the build (a zip's size); `start()`: called once the
-    output is known to need building, before the engine runs."""
+    output is known to need building, before the engine runs; `late`: files (relative to
+    `docs`) that the caller puts into the output after, whatever their content (`fingerprint`)."""
     out, nxt, state = work / f"{name}-out", work / f"{name}-next", work / f"{name}-state.json"
     last = json.loads(state.read_text(encoding="utf-8")) if state.is_file() and out.is_dir() else None
     known = last.pop("known", None) if last else None
-    now = fingerprint(work, engine, extra, overrides, known)
+    now = fingerprint(work, engine, extra, overrides, known, late)
     docs = work / "docs"
     if last == now:
         _save(state, now, docs)

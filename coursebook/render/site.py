@@ -9,6 +9,7 @@ same site, and so does `zensical build -f …`, which reads mkdocs.yml but runs 
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -26,7 +27,7 @@ from ..markdown import ConfigDumper, mkdocs_config, mkdocs_yml, site_extensions
 from ..maths import copy_katex, site_config
 from ..model import Course, Module
 from ..sanitize import esc_html as e
-from ..write import put, put_copy, put_tree
+from ..write import link, put, put_copy, put_tree
 from . import csp, engines, incremental, module_memo, site_offline, site_translators, workshop_site
 from . import site_pages as pages
 from .assets import place, site_course
@@ -197,9 +198,12 @@ def _with_lang(course: Course, lang: str) -> Course:
     return other
 
 
-def build(courses: list[Course], ctx: Context, out: Path) -> dict[str, incremental.Built]:
+def build(courses: list[Course], ctx: Context, out: Path, wait: Callable[[], object] = lambda: None,
+          late: set[Path] | frozenset[Path] = frozenset()) -> dict[str, incremental.Built]:
     """Run the site engine on every language's site source (only where it changed, see
-    `incremental.py`) and zip each edition for offline use; returns what was done per language."""
+    `incremental.py`) while the render jobs still run; `wait()` waits for them and puts their
+    files (`late`) in the site sources. Then each edition gets those files, its offline zip and
+    their sizes (`place_results`). Returns what was done per language."""
     level = logging.WARNING if ctx.verbosity < 2 else logging.INFO
     logging.getLogger("mkdocs").setLevel(level)
     with warnings.catch_warnings():
@@ -210,9 +214,12 @@ def build(courses: list[Course], ctx: Context, out: Path) -> dict[str, increment
             jieba.setLogLevel(level)
         except ImportError:
             pass
-    done = {}
-    for course in ctx.progress(courses, "site"):
-        done[course.lang] = build_edition(course, ctx, ctx.build_dir / course.lang)
+    done = {course.lang: build_edition(course, ctx, ctx.build_dir / course.lang, late=_under(late, ctx.docs(course)))
+            for course in ctx.progress(courses, "site")}
+    with ctx.timed("jobs finished (PDF, PPTX; those not cached), the sites built meanwhile"):
+        wait()
+    for course in courses:
+        place_results(course, ctx, ctx.build_dir / course.lang, done[course.lang], late)
         incremental.publish(done[course.lang].path, out / course.lang)
     write_index(courses, out)
     return done
@@ -231,29 +238,74 @@ def write_index(courses: list[Course], out: Path) -> None:
         encoding="utf-8")
 
 
-def build_edition(course: Course, ctx: Context, work: Path, offline: bool = True) -> incremental.Built:
+def build_edition(course: Course, ctx: Context, work: Path, offline: bool = True,
+                  late: frozenset[str] = frozenset()) -> incremental.Built:
     """Build one edition's site source `work/docs` into `work/site-out` with its CSP and, unless
-    `offline` is False (the preview), its participant zip."""
+    `offline` is False (the preview), its participant site (`work/offline-out`), zipped later
+    (`place_results`); `late`: the files of `docs` the render jobs are still making."""
     extra = (mkdocs_yml(ctx.root), ctx.theme_file("overrides"))  # what the engine reads besides
     participant: list[Future[Path]] = []
     with ctx.timed(f"  {course.lang}: site"), ExitStack() as meanwhile:
 
         def start() -> None:  # the site is built again: the participant site too, in a second process
-            participant.append(meanwhile.enter_context(site_offline.meanwhile(course, work, ctx.engine, extra)))
+            participant.append(meanwhile.enter_context(site_offline.meanwhile(course, work, ctx.engine, extra, late)))
 
         def finish(site: Path, rebuilt: set[str] | None) -> None:
             csp.add_policy(site)  # a Content-Security-Policy in every page
-            if not offline:  # the preview makes no zip
-                site_offline.unsized(*(site / x for x in site_offline.PLACEHOLDER_IN))
-            else:
-                with ctx.timed(f"  {course.lang}: participant site and zip"):
-                    source = participant[0].result() if participant else site_offline.participant_site(
-                        layout.trainers_guide(course), work, ctx.engine, extra)
-                    site_offline.offline_zip(course, source, site, work)  # the participant site, zipped
+            if not offline:  # the preview makes no zip; its books are the last complete build's
+                site_offline.unsized(*(site / x for x in engines.SEARCH_INDEXES))
+                site_offline.sized(site / site_offline.DOWNLOADS_HTML, work / site_offline.TEMPLATE,
+                                   _sizes(course, ctx, work / "docs"))
+            elif participant:
+                participant[0].result()
+            else:  # Zensical: one run at a time
+                site_offline.participant_site(layout.trainers_guide(course), work, ctx.engine, extra, late)
 
         # side by side with MkDocs only: Zensical keeps a cache in its working folder, which two runs would share
         return incremental.build(ctx.engine, work, "site", post=finish, extra=extra,
                                  start=start if offline and ctx.engine == "mkdocs" else None,
-                                 always=site_offline.rendered_again(work) if offline else ())
+                                 always=site_offline.rendered_again(work) if offline else (), late=late)
 
 
+
+
+def place_results(course: Course, ctx: Context, work: Path, built: incremental.Built, late: set[Path]) -> None:
+    """The render jobs' files (`late`), made while the site was built, into the built site and
+    the participant site, by hard links — where the engine put the empty file that stood for
+    each (so not into the participant site the trainer's guide, which it leaves out); then, if
+    either site or a file changed, the participant site zipped and the sizes written into the
+    downloads pages."""
+    docs, participant = work / "docs", work / "offline-out"
+    fresh = built.mode != "cached"
+    for rel in sorted(_under(late, docs)):
+        made = docs / rel
+        if not made.is_file():
+            continue
+        for site in (built.path, participant):
+            if (site / rel).is_file() and not _same(made, site / rel):
+                tmp = site / f"{rel}.new"
+                link(made, tmp)
+                tmp.replace(site / rel)  # a new file: the last one may be published (a hard link)
+                fresh = True
+    if fresh and participant.is_dir():
+        with ctx.timed(f"  {course.lang}: participant site and zip"):
+            site_offline.offline_zip(course, participant, built.path, work, _sizes(course, ctx, docs))
+
+
+def _under(files: set[Path] | frozenset[Path], docs: Path) -> frozenset[str]:
+    """`files` inside `docs`, relative to it."""
+    return frozenset(p.relative_to(docs).as_posix() for p in files if p.is_relative_to(docs))
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _sizes(course: Course, ctx: Context, docs: Path) -> dict[str, str]:
+    """The sizes of the files the render jobs make, for the downloads page
+    (`site_pages.size_token`); none for a file not made yet (an empty placeholder)."""
+    files = {pages.size_token(target): docs / target for target in pages.made_later(course, ctx.strings(course))}
+    return {token: pages.size(path) for token, path in files.items() if path.is_file() and path.stat().st_size}

@@ -13,6 +13,7 @@ Deterministic: members sorted, the build's time (SOURCE_DATE_EPOCH) on each.
 from __future__ import annotations
 
 import multiprocessing
+import re
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -28,10 +29,11 @@ from . import site_pages as pages
 TRAINER_PAGES = "trainer/"
 AUTHOR_PAGES = "guide/"  # the authoring guide and the translators' page (it quotes trainer notes)
 WORKSHOP_GUIDES = "/workshops/*/trainers-guide.pdf"  # a workshop's trainer's guide (workshop_pdf.py)
-DOWNLOADS = "downloads.md"  # shows the zip's size, known only after the build
+DOWNLOADS = "downloads.md"  # shows the zip's and the books' sizes, known only after the build
 DOWNLOADS_HTML = "downloads.html"
-PLACEHOLDER_IN = (DOWNLOADS_HTML, *engines.SEARCH_INDEXES)  # where the page's text is, the size's placeholder with it
-TEMPLATE = "downloads-page.html"  # in the edition's work folder: that page as rendered, the size still to write
+SIZE = re.compile(r"@@[0-9a-z-]+-size@@")  # a size's placeholder (`site_pages.ZIP_SIZE`, `size_token`)
+TEMPLATE = "downloads-page.html"  # in the edition's work folder: that page as rendered, the sizes still to write
+OFFLINE_TEMPLATE = "offline-downloads-page.html"  # the same for the participant site
 DROP = "trainer-link site-only"  # classes the participant site also removes (mdx_trainer's `drop`)
 
 
@@ -68,20 +70,20 @@ def _participant_extensions(listed: list | dict) -> list:
 
 @contextmanager
 def meanwhile(course: Course, work: Path, engine: str = engines.DEFAULT,
-              extra: tuple[Path, ...] = ()) -> Iterator[Future[Path]]:
+              extra: tuple[Path, ...] = (), late: frozenset[str] = frozenset()) -> Iterator[Future[Path]]:
     """The participant site (`participant_site`), built in a second process while this one
     builds the published site from the same source: on two cores, the edition's two engine
     runs take the time of one. Leaving waits for it."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as other:
-        yield other.submit(participant_site, layout.trainers_guide(course), work, engine, extra)
+        yield other.submit(participant_site, layout.trainers_guide(course), work, engine, extra, late)
 
 
 def participant_site(guide: str, work: Path, engine: str = engines.DEFAULT,
-                     extra: tuple[Path, ...] = ()) -> Path:
+                     extra: tuple[Path, ...] = (), late: frozenset[str] = frozenset()) -> Path:
     """Build the participant edition of the site from `work/mkdocs.yml` (into
     `work/offline-out`, again only where its source changed) and return its folder. `guide`:
     the trainer's guide (`layout.trainers_guide`); `extra`: what else the engine reads (the
-    course's mkdocs.yml, theme overrides)."""
+    course's mkdocs.yml, theme overrides); `late`: the files put in after (`incremental.build`)."""
     full = engines.flat(work / "mkdocs.yml")  # the generated config, its INHERIT merged in
     extensions = _participant_extensions(full.get("markdown_extensions") or [])
     overrides = {"nav": _participant_nav(full.get("nav")), "markdown_extensions": extensions,
@@ -89,28 +91,46 @@ def participant_site(guide: str, work: Path, engine: str = engines.DEFAULT,
 
     def finish(site: Path, rebuilt: set[str] | None) -> None:
         csp.add_policy(site)  # as in the published site
-        unsized(*(site / x for x in PLACEHOLDER_IN))  # the zip's size is not known inside it
+        unsized(*(site / x for x in engines.SEARCH_INDEXES))
 
-    return incremental.build(engine, work, "offline", overrides, finish, extra=extra).path
+    return incremental.build(engine, work, "offline", overrides, finish, extra=extra,
+                             always=rendered_again(work, OFFLINE_TEMPLATE), late=late).path
 
 
 def unsized(*paths: Path) -> None:
-    """No zip size where the placeholder is (a page or search index just rendered): the
-    participant site's downloads page, and every search index — a size found by searching is
-    of no use, and written there it would make the downloads page's entries change at every
-    build, so the page would be rendered at every build."""
+    """No sizes where their placeholders are (`SIZE`) in a search index just written: a size
+    found by searching is of no use, and written there it would make the downloads page's
+    entries change at every build, so the page would be rendered at every build."""
     for path in paths:
         if path.is_file():
             text = path.read_text(encoding="utf-8")
-            if pages.ZIP_SIZE in text:
-                replace_text(path, text.replace(pages.ZIP_SIZE, "—"))
+            if SIZE.search(text):
+                replace_text(path, SIZE.sub("—", text))
 
 
-def offline_zip(course: Course, source: Path, site: Path, work: Path) -> None:
+def sized(page: Path, template: Path, sizes: dict[str, str]) -> None:
+    """Write `sizes` (placeholder → size) into a built downloads `page`, from the page as last
+    rendered (`template`), so that the page is rendered again only when its text changes, not
+    for a size; a placeholder without a size becomes "—"."""
+    if not page.is_file():
+        return
+    text = page.read_text(encoding="utf-8")
+    if SIZE.search(text):  # rendered this time
+        template.write_text(text, encoding="utf-8")
+    elif template.is_file():
+        text = template.read_text(encoding="utf-8")
+    else:
+        return
+    done = SIZE.sub(lambda m: sizes.get(m.group(), "—"), text)
+    if done != page.read_text(encoding="utf-8"):
+        replace_text(page, done)
+
+
+def offline_zip(course: Course, source: Path, site: Path, work: Path, sizes: dict[str, str]) -> None:
     """Write the edition's zip into the built `site`: its participant site (`source`), every
-    file; then the zip's size into the site's downloads page — from the page as last
-    rendered (`work/TEMPLATE`), so the page is rendered again only when its text changes, not
-    at every build for a size."""
+    file, that site's downloads page given `sizes` first (the zip's own is not known inside
+    it); then the sizes, the zip's too, into the site's downloads page."""
+    sized(source / DOWNLOADS_HTML, work / OFFLINE_TEMPLATE, sizes)
     zip_path = site / layout.offline_zip(course)
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     inner = source / layout.offline_zip(course)  # the empty placeholder the site source holds
@@ -118,15 +138,10 @@ def offline_zip(course: Course, source: Path, site: Path, work: Path) -> None:
     zip_path.unlink(missing_ok=True)  # a new file: the last one may be published (a hard link)
     deterministic_zip(((p.relative_to(source).as_posix(), p.read_bytes()) for p in files), zip_path)
     unsized(*(site / x for x in engines.SEARCH_INDEXES))
-    page, template = site / DOWNLOADS_HTML, work / TEMPLATE
-    if page.is_file():
-        text = page.read_text(encoding="utf-8")
-        if pages.ZIP_SIZE in text:  # rendered this time
-            template.write_text(text, encoding="utf-8")
-        replace_text(page, template.read_text(encoding="utf-8").replace(pages.ZIP_SIZE, pages.size(zip_path)))
+    sized(site / DOWNLOADS_HTML, work / TEMPLATE, {**sizes, pages.ZIP_SIZE: pages.size(zip_path)})
 
 
-def rendered_again(work: Path) -> tuple[str, ...]:
+def rendered_again(work: Path, template: str = TEMPLATE) -> tuple[str, ...]:
     """The pages the site build renders each time: the downloads page, when the page as last
     rendered is not kept (a build made before it was)."""
-    return () if (work / TEMPLATE).is_file() else (DOWNLOADS,)
+    return () if (work / template).is_file() else (DOWNLOADS,)

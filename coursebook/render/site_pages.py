@@ -3,6 +3,7 @@ readings, downloads. Each function returns the page's Markdown; `site.py` writes
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from pathlib import Path
 from urllib.parse import quote
@@ -310,13 +311,31 @@ def size(path: Path) -> str:
 ZIP_SIZE = "@@offline-zip-size@@"
 
 
+def size_token(target: str) -> str:
+    """A file's size on the downloads page, as written before the file is made: the site is
+    built while the render jobs still run, and the sizes are written into the built page after
+    (`site_offline.sized`), as the zip's is."""
+    return f"@@{hashlib.sha256(target.encode()).hexdigest()[:16]}-size@@"
+
+
+def made_later(course: Course, t: Strings) -> list[str]:
+    """The files of the downloads page that the render jobs make: the books and each module's
+    handout and deck (`size_token`)."""
+    return [layout.workbook(course), layout.trainers_guide(course),
+            *(target for m in course.modules for _, target in downloads_of(m, t))]
+
+
 def downloads(course: Course, t: Strings, docs: Path) -> str:
     """Every file of this edition that exists, with its size; a list per module (reads well
-    on a phone). The zip is made after MkDocs, so its size is patched in then (`ZIP_SIZE`)."""
+    on a phone). The zip is made after MkDocs, and the books assembled while it runs, so their
+    sizes are patched in then (`ZIP_SIZE`, `size_token`)."""
+    later = set(made_later(course, t))
+
     def item(label: str, target: str) -> str:
         kind = target.rsplit(".", 1)[1].upper() if "." in target.rsplit("/", 1)[-1] else "—"
         mark = TRAINER_LINK if target == layout.trainers_guide(course) else ""
-        return f"- [{esc(label)}]({quote(target)}){mark} — {kind}, {size(docs / target)}"
+        shown = size_token(target) if target in later else size(docs / target)
+        return f"- [{esc(label)}]({quote(target)}){mark} — {kind}, {shown}"
 
     out = [f"# {t('downloads')}\n"]
     out += [item(label, target) for label, target in ((t("workbook"), layout.workbook(course)),
