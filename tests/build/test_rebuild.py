@@ -287,3 +287,51 @@ def test_the_zips_size_is_written_without_rendering_the_downloads_page_again(rep
         page.write_text(before, encoding="utf-8")
         rebuild(repo)
 
+
+
+def test_the_site_is_built_while_the_jobs_run_and_gets_their_files_after(repo: Path, monkeypatch) -> None:
+    """The engine builds the edited page before the build waits for the PDFs it changed (the
+    site stood them in by empty files); then the new PDFs are put into the published site and
+    the participant zip, and their sizes into the downloads pages — no placeholder left."""
+    import zipfile
+
+    from coursebook.jobs import Runner
+    from coursebook.render.site_offline import SIZE
+    from coursebook.render.site_pages import size
+
+    seen: list[bool] = []
+    wait = Runner.wait
+
+    def watched(self: Runner) -> int:
+        page = repo / ".build" / "en" / "site-out" / "modules" / "01-basics.html"
+        seen.append(page.is_file() and "about mulch" in page.read_text(encoding="utf-8"))
+        return wait(self)
+
+    monkeypatch.setattr(Runner, "wait", watched)
+    module = repo / "modules" / "01-basics" / "module.md"
+    before = edit(module, "More participant text.", "More participant text about mulch.")
+    try:
+        done = rebuild(repo)
+        assert seen == [True]  # the page was built before the jobs were waited for
+        assert published(done, "en") == HANDOUTS
+        site = repo / "site" / "en"
+        for rel in HANDOUTS:
+            assert "about mulch" in text(site / rel).replace("\n", " "), rel
+        shown = (site / "downloads.html").read_text(encoding="utf-8")
+        (zipped,) = (site / "downloads").glob("*-offline.zip")
+        with zipfile.ZipFile(zipped) as z:
+            assert z.read("handouts/workbook.pdf") == (site / "handouts" / "workbook.pdf").read_bytes()
+            assert z.read("handouts/01-basics.pdf") == (site / "handouts" / "01-basics.pdf").read_bytes()
+            assert "handouts/trainers-guide.pdf" not in z.namelist()
+            inner = z.read("downloads.html").decode("utf-8")
+        for rel in ("handouts/workbook.pdf", "handouts/01-basics.pdf", "slides/01-basics.pptx"):
+            assert f"PDF, {size(site / rel)}" in shown or f"PPTX, {size(site / rel)}" in shown, rel
+        assert f"PDF, {size(site / 'handouts' / 'workbook.pdf')}" in inner
+        for text_ in (shown, inner, (site / "search" / "search_index.json").read_text(encoding="utf-8")):
+            assert not SIZE.search(text_)
+        assert not [p for p in (repo / "site").rglob("*") if p.is_file() and p.suffix in (".pdf", ".pptx")
+                    and p.stat().st_size == 0]
+    finally:
+        module.write_text(before, encoding="utf-8")
+        monkeypatch.undo()
+        rebuild(repo)
