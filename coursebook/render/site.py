@@ -267,8 +267,6 @@ def build_edition(course: Course, ctx: Context, work: Path, offline: bool = True
                                  always=site_offline.rendered_again(work) if offline else (), late=late)
 
 
-
-
 def place_results(course: Course, ctx: Context, work: Path, built: incremental.Built, late: set[Path]) -> None:
     """The render jobs' files (`late`), made while the site was built, into the built site and
     the participant site, by hard links — where the engine put the empty file that stood for
