@@ -412,15 +412,16 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
     slope = (rebuilds[-1] - rebuilds[0]) / ((sizes[-1] - sizes[0]) * 3) * 1000 if grows else 0
     why = [f"A one-module edit's rebuild renders the same documents and pages at every size, yet its time grows "
            f"with the course ({' → '.join(f'{x:.1f}' for x in rebuilds)} s: {slope:.0f} ms per module-language). "
-           "What still grows, timed stage by stage in one rebuild at 200 modules (8.7 s, in process): the "
-           "build's own process works 5.6 s — loading, checking and modelling every file of every edition (1.5), "
-           "laying out each edition's documents and decks from the kept layout (`render/module_memo.py`: 2.0, "
-           "its keys 0.16 per edition), the site sources (1.0; files rewritten only where their bytes changed), "
-           "the job keys (0.4), the translators' page (0.35), the zip (0.3) and MkDocs' dirty build of the "
-           "edited edition (0.2) — and waits about 3 s for the workbook's and the guide's assembly from all "
-           "their chapters, the longest path: qpdf copies and writes every page (1.3–1.5 s each alone: opening "
-           "0.3, merging 0.6, writing 0.3; 2.6 s beside the build's own process on two cores). The PDFs rendered "
-           "and the site pages built do not grow."] if grows else []
+           "What still grows, timed stage by stage in one rebuild at 200 modules (about 5 s in process; a "
+           "new process adds Python's start, the imports and the workers' import of WeasyPrint): the build's own "
+           "process loads, checks and models every file of every edition (0.8 s), lays out each edition's "
+           "documents and decks from the kept layout (`render/module_memo.py`, 1.2) and writes the site sources "
+           "(0.7; files rewritten only where their bytes changed) before the site engine runs — while the "
+           "render jobs run, since the sites no longer wait for them (0.6 for the edited edition's MkDocs) — "
+           "then waits 0.9 s for the jobs, whose longest path is the edited chapter and then the workbook's and "
+           "the guide's assembly from all their chapters (qpdf copies and writes every page: 1.3–1.5 s each "
+           "alone), and zips the participant site with the new workbook (0.3). The PDFs rendered and the site "
+           "pages built do not grow."] if grows else []
     growth = ["", "Clean build (one run per size, the biggest last: on this virtual machine the same build "
               "took up to a fifth longer an hour later, in CPU time as in wall time, so read the growth with "
               "that margin):", "", growth_lines(sizes, times, "wall time"),
