@@ -29,7 +29,7 @@ from . import site_pages as pages
 TRAINER_PAGES = "trainer/"
 AUTHOR_PAGES = "guide/"  # the authoring guide and the translators' page (it quotes trainer notes)
 WORKSHOP_GUIDES = "/workshops/*/trainers-guide.pdf"  # a workshop's trainer's guide (workshop_pdf.py)
-DOWNLOADS = "downloads.md"  # shows the zip's and the books' sizes, known only after the build
+DOWNLOADS = "downloads.md"  # shows the sizes of the zip and the jobs' files, known only after the build
 DOWNLOADS_HTML = "downloads.html"
 SIZE = re.compile(r"@@[0-9a-z-]+-size@@")  # a size's placeholder (`site_pages.ZIP_SIZE`, `size_token`)
 TEMPLATE = "downloads-page.html"  # in the edition's work folder: that page as rendered, the sizes still to write

@@ -327,8 +327,8 @@ def made_later(course: Course, t: Strings) -> list[str]:
 
 def downloads(course: Course, t: Strings, docs: Path) -> str:
     """Every file of this edition that exists, with its size; a list per module (reads well
-    on a phone). The zip is made after MkDocs, and the books assembled while it runs, so their
-    sizes are patched in then (`ZIP_SIZE`, `size_token`)."""
+    on a phone). The zip is made after MkDocs, and the handouts, decks and books while it runs,
+    so their sizes are written in then (`ZIP_SIZE`, `size_token`)."""
     later = set(made_later(course, t))
 
     def item(label: str, target: str) -> str:
