@@ -122,3 +122,36 @@ def test_verbose_build_says_how_long_each_stage_took(repo: Path, capsys: pytest.
             (stage, err)
     assert main(["--root", str(repo), "--only", "site,pdf"]) == 0  # without -v: no stage times
     assert "sites built" not in capsys.readouterr().err
+
+
+def test_after_a_failed_render_the_next_build_publishes_every_file_whole(repo: Path, tmp_path: Path) -> None:
+    """The site is built while the PDFs render, standing in empty files for them. When the
+    renders fail after a full site build (a new nav title, and a print stylesheet that asks for
+    a file outside the repository), the build fails and `site/` stays as it was; once mended,
+    the next build publishes what a clean build of the same course publishes, byte for byte —
+    no empty PDF kept from the failed attempt, in the site or in its zip."""
+    assert main(["--root", str(repo), "-q"]) == 0
+    before = tree(repo / "site")
+    module = repo / "modules" / "01-basics" / "module.md"
+    module.write_text(module.read_text(encoding="utf-8").replace("title: Basics", "title: The basics", 1),
+                      encoding="utf-8")
+    css = repo / "theme" / "pdf" / "print.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    good = css.read_text(encoding="utf-8") if css.is_file() else None
+    css.write_text((good or (ROOT / "theme/pdf/print.css").read_text(encoding="utf-8"))
+                   + "\nbody { background: url(/etc/hostname) }\n", encoding="utf-8")
+    assert main(["--root", str(repo), "-q"]) == 1
+    assert tree(repo / "site") == before
+    built = repo / ".build" / "en" / "site-out"  # built in full (a nav title) before the renders failed:
+    assert "The basics" in (built / "modules" / "01-basics.html").read_text(encoding="utf-8")
+    assert (built / "handouts" / "01-basics.pdf").stat().st_size == 0  # the file that stood for the handout
+    if good is None:
+        css.unlink()
+    else:
+        css.write_text(good, encoding="utf-8")
+    assert main(["--root", str(repo), "-q"]) == 0
+    clean = tmp_path / "clean"
+    shutil.copytree(repo, clean, ignore=shutil.ignore_patterns(".build", "site"))
+    build(Options(clean, verbosity=0, clean=True))
+    assert tree(repo / "site") == tree(clean / "site")
+    assert not [p for p in (repo / "site").rglob("*") if p.suffix in (".pdf", ".pptx") and p.stat().st_size == 0]
