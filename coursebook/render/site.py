@@ -214,12 +214,13 @@ def build(courses: list[Course], ctx: Context, out: Path, wait: Callable[[], obj
             jieba.setLogLevel(level)
         except ImportError:
             pass
-    done = {course.lang: build_edition(course, ctx, ctx.build_dir / course.lang, late=_under(late, ctx.docs(course)))
+    mine = {course.lang: _under(late, ctx.docs(course)) for course in courses}  # each edition's, relative
+    done = {course.lang: build_edition(course, ctx, ctx.build_dir / course.lang, late=mine[course.lang])
             for course in ctx.progress(courses, "site")}
     with ctx.timed("jobs finished (PDF, PPTX; those not cached), the sites built meanwhile"):
         wait()
     for course in courses:
-        place_results(course, ctx, ctx.build_dir / course.lang, done[course.lang], late)
+        place_results(course, ctx, ctx.build_dir / course.lang, done[course.lang], mine[course.lang])
         incremental.publish(done[course.lang].path, out / course.lang)
     write_index(courses, out)
     return done
@@ -267,15 +268,15 @@ def build_edition(course: Course, ctx: Context, work: Path, offline: bool = True
                                  always=site_offline.rendered_again(work) if offline else (), late=late)
 
 
-def place_results(course: Course, ctx: Context, work: Path, built: incremental.Built, late: set[Path]) -> None:
-    """The render jobs' files (`late`), made while the site was built, into the built site and
+def place_results(course: Course, ctx: Context, work: Path, built: incremental.Built, late: frozenset[str]) -> None:
+    """The render jobs' files (`late`, relative to `work/docs`), made while the site was built, into the built site and
     the participant site, by hard links — where the engine put the empty file that stood for
     each (so not into the participant site the trainer's guide, which it leaves out); then, if
     either site or a file changed, the participant site zipped and the sizes written into the
     downloads pages."""
     docs, participant = work / "docs", work / "offline-out"
     fresh = built.mode != "cached"
-    for rel in sorted(_under(late, docs)):  # plain os calls: one stat a file, a thousand files at 200 modules
+    for rel in sorted(late):  # plain os calls: one stat a file, a thousand files at 200 modules
         made = os.path.join(docs, rel)
         try:
             own = os.stat(made)
@@ -306,4 +307,12 @@ def _sizes(course: Course, ctx: Context, docs: Path) -> dict[str, str]:
     """The sizes of the files the render jobs make, for the downloads page
     (`site_pages.size_token`); none for a file not made yet (an empty placeholder)."""
     files = {pages.size_token(target): docs / target for target in pages.made_later(course, ctx.strings(course))}
-    return {token: pages.size(path) for token, path in files.items() if path.is_file() and path.stat().st_size}
+    return {token: pages.size(path) for token, path in files.items() if _made(path)}
+
+
+def _made(path: Path) -> bool:
+    """A file a job has made (not missing, not the empty file standing for it)."""
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:
+        return False

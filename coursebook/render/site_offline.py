@@ -114,7 +114,7 @@ def sized(page: Path, template: Path, sizes: dict[str, str]) -> None:
     for a size; a placeholder without a size becomes "—"."""
     if not page.is_file():
         return
-    text = page.read_text(encoding="utf-8")
+    text = shown = page.read_text(encoding="utf-8")
     if SIZE.search(text):  # rendered this time
         template.write_text(text, encoding="utf-8")
     elif template.is_file():
@@ -122,7 +122,7 @@ def sized(page: Path, template: Path, sizes: dict[str, str]) -> None:
     else:
         return
     done = SIZE.sub(lambda m: sizes.get(m.group(), "—"), text)
-    if done != page.read_text(encoding="utf-8"):
+    if done != shown:
         replace_text(page, done)
 
 

@@ -135,20 +135,16 @@ def test_after_a_failed_render_the_next_build_publishes_every_file_whole(repo: P
     module = repo / "modules" / "01-basics" / "module.md"
     module.write_text(module.read_text(encoding="utf-8").replace("title: Basics", "title: The basics", 1),
                       encoding="utf-8")
-    css = repo / "theme" / "pdf" / "print.css"
-    css.parent.mkdir(parents=True, exist_ok=True)
-    good = css.read_text(encoding="utf-8") if css.is_file() else None
-    css.write_text((good or (ROOT / "theme/pdf/print.css").read_text(encoding="utf-8"))
-                   + "\nbody { background: url(/etc/hostname) }\n", encoding="utf-8")
+    css = repo / "theme" / "pdf" / "print.css"  # the course's own: the engine's default until now
+    assert not css.exists()
+    write(repo, "theme/pdf/print.css", (ROOT / "theme/pdf/print.css").read_text(encoding="utf-8")
+          + "\nbody { background: url(/etc/hostname) }\n")
     assert main(["--root", str(repo), "-q"]) == 1
     assert tree(repo / "site") == before
     built = repo / ".build" / "en" / "site-out"  # built in full (a nav title) before the renders failed:
     assert "The basics" in (built / "modules" / "01-basics.html").read_text(encoding="utf-8")
     assert (built / "handouts" / "01-basics.pdf").stat().st_size == 0  # the file that stood for the handout
-    if good is None:
-        css.unlink()
-    else:
-        css.write_text(good, encoding="utf-8")
+    css.unlink()
     assert main(["--root", str(repo), "-q"]) == 0
     clean = tmp_path / "clean"
     shutil.copytree(repo, clean, ignore=shutil.ignore_patterns(".build", "site"))
