@@ -168,6 +168,7 @@ class Runner:
         self.workers = workers
         self.pool = pool if self.parallel else None  # (in one process: `early_workers` stops them)
         self.keyed: list[tuple[Job, Path]] = []
+        self.placed: set[Path] = set()  # the outs that hold their result (`place`)
         self.started: dict[Path, Callable[[], object]] = {}  # cache file → what finishes it
         self.waiting: dict[Path, Job] = {}  # jobs started once the results they need (`after`) are there
         self.inputs: dict[Path, tuple[Path, ...]] = {}  # those results (cache files) per job
@@ -289,8 +290,11 @@ class Runner:
         written in place), an empty file for those still to come: the site is built while the
         jobs run, and links to them (`site.place_results`)."""
         for job, target in self.keyed:
+            if job.out in self.placed:
+                continue  # a result is placed once: `wait` places the rest again
             if target.exists():
                 put_link(target, job.out)
+                self.placed.add(job.out)
             else:
                 put(job.out, b"")
 

@@ -28,6 +28,7 @@ from urllib.parse import quote
 from ..files import CoursePage, Link, blank_code, course_pages, links, localized, source_of, target
 from ..i18n import Strings
 from ..model import Course, Module, Page, Text
+from ..validate_paths import real_path
 from ..write import put_copy, written
 
 ROOT = "@@site-root@@/"  # the site root, made relative to each page when it is written
@@ -205,18 +206,19 @@ def pdf_markdown(text: str, source: Path, course: Course, anchors: set[str],
 
 def figure_modules(course: Course) -> dict[Path, str]:
     """The module of each module's own texts (itself, its activities, its notes), by resolved
-    source path: what `figure_label` numbers figures by. Made once per render."""
+    source path (each folder resolved once: `real_path`): what `figure_label` numbers figures by.
+    Made once per render."""
     modules: dict[Path, str] = {}
     for m in course.modules:
         for x in (m, *m.activities, *([m.notes] if m.notes else [])):
-            modules.setdefault((x.src.path if x.src else x.path).resolve(), m.id)
+            modules.setdefault(real_path(x.src.path if x.src else x.path), m.id)
     return modules
 
 
 def figure_label(source: Path, course: Course, t: Strings, modules: dict[Path, str]) -> str:
     """The start of a figure's number in print: "Figure VI." in a module, "Figure " elsewhere.
     `modules`: `figure_modules(course)`."""
-    module_id = modules.get(source_of(source.resolve(), course))
+    module_id = modules.get(source_of(real_path(source), course))
     return f"{t('figure')} {module_id}." if module_id else f"{t('figure')} "
 
 

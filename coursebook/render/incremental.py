@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..memo_db import engine_digest, per_key
-from ..write import link
+from ..write import files_below, link
 from . import engines
 
 MATERIAL_INDEX = "search/search_index.json"
@@ -82,10 +82,8 @@ def fingerprint(work: Path, engine: str, extra: tuple[Path, ...] = (), options: 
     taken by their names only."""
     docs, known = work / "docs", known or {}
     files = {}
-    for p in sorted(docs.rglob("*")):
-        if p.is_file():
-            rel = p.relative_to(docs).as_posix()
-            files[rel] = LATE if rel in late else _digest(p, known.get(rel))
+    for rel, full in files_below(docs):
+        files[rel] = LATE if rel in late else _digest(Path(full), known.get(rel))
     h = hashlib.sha256(f"{engines.version(engine)}|{engine_digest()}|"  # coursebook's code: it post-processes
                        f"{json.dumps(options, sort_keys=True, default=str)}".encode())
     h.update("\n".join(rel for rel in files if _is_page(rel)).encode())  # the list of pages: a new one
@@ -208,12 +206,10 @@ def _own_copies(site: Path, kept: set[str]) -> None:
     sources, which a dirty build does not write. The others (sitemap, 404 page, search
     index, theme files, what a plugin writes) may be written in place, and a published copy
     shares their data by hard links: writing into it would change the published site."""
-    for path in site.rglob("*"):
-        if path.is_file() and not path.is_symlink() and path.relative_to(site).as_posix() not in kept \
-                and path.stat().st_nlink > 1:
-            tmp = path.with_name(path.name + ".own")
-            shutil.copy2(path, tmp)
-            os.replace(tmp, path)
+    for rel, path in files_below(site):
+        if rel not in kept and not os.path.islink(path) and os.stat(path).st_nlink > 1:
+            shutil.copy2(path, path + ".own")
+            os.replace(path + ".own", path)
 
 
 def publish(src: Path, dst: Path) -> None:

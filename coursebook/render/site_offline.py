@@ -22,7 +22,7 @@ from pathlib import Path
 from .. import layout
 from ..markdown import EXTENSION
 from ..model import Course
-from ..write import deterministic_zip, replace_text
+from ..write import deterministic_zip, files_below, replace_text
 from . import csp, engines, incremental
 from . import site_pages as pages
 
@@ -133,10 +133,10 @@ def offline_zip(course: Course, source: Path, site: Path, work: Path, sizes: dic
     sized(source / DOWNLOADS_HTML, work / OFFLINE_TEMPLATE, sizes)
     zip_path = site / layout.offline_zip(course)
     zip_path.parent.mkdir(parents=True, exist_ok=True)
-    inner = source / layout.offline_zip(course)  # the empty placeholder the site source holds
-    files = sorted(p for p in source.rglob("*") if p.is_file() and p != inner)
+    inner = Path(layout.offline_zip(course)).as_posix()  # the empty placeholder the site source holds
+    files = [(rel, full) for rel, full in files_below(source) if rel != inner]
     zip_path.unlink(missing_ok=True)  # a new file: the last one may be published (a hard link)
-    deterministic_zip(((p.relative_to(source).as_posix(), p.read_bytes()) for p in files), zip_path)
+    deterministic_zip(((rel, Path(full).read_bytes()) for rel, full in files), zip_path)
     unsized(*(site / x for x in engines.SEARCH_INDEXES))
     sized(site / DOWNLOADS_HTML, work / TEMPLATE, {**sizes, pages.ZIP_SIZE: pages.size(zip_path)})
 
