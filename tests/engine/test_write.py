@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from coursebook.write import prune, put, put_link, rewrite, written
+from coursebook.write import files_below, prune, put, put_link, rewrite, written
 
 
 def test_same_bytes_keep_the_file_new_bytes_replace_it(tmp_path: Path) -> None:
@@ -77,3 +77,21 @@ def test_outside_a_rewritten_folder_nothing_in_the_way_is_removed(tmp_path: Path
         put_link(result, private / "sign-in.pdf")
     assert (private / "sign-in.pdf" / "notes.txt").read_text() == "the user's"
     assert [p.name for p in private.iterdir()] == ["sign-in.pdf"]  # and no temporary file left
+
+
+def test_files_below_lists_what_sorted_rglob_does_in_its_order(tmp_path: Path) -> None:
+    """The walk every rebuild makes of each site (its fingerprint, its zip): every file in the
+    order pathlib sorts them (by parts, so `a/z` before `a-b/c`, which plain strings reverse),
+    a linked file taken, a linked folder not entered, folders themselves left out."""
+    for rel in ("a/z.md", "a-b/c.md", "a.md", "b/deep/x.pdf", "b/deep/x-y.pdf", "c d/é.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel)
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("x")
+    (tmp_path / "linked-folder").symlink_to(outside)
+    (tmp_path / "linked.md").symlink_to(tmp_path / "a.md")
+    expected = [(p.relative_to(tmp_path).as_posix(), str(p)) for p in sorted(tmp_path.rglob("*")) if p.is_file()]
+    assert files_below(tmp_path) == expected
+    assert [rel for rel, _ in expected].index("a/z.md") < [rel for rel, _ in expected].index("a-b/c.md")
+    assert "linked.md" in dict(expected) and not any("secret" in rel for rel, _ in expected)
