@@ -49,6 +49,7 @@ class Edit:
     word: str = "Benchmark"
     original: str = field(init=False, default="")
     touched: list[Rendered] = field(init=False, default_factory=list)
+    in_process: list[float] = field(init=False, default_factory=list)  # seconds of each untimed rebuild
 
     def __post_init__(self) -> None:
         self.original = (self.root / self.source).read_text(encoding="utf-8")
@@ -97,7 +98,9 @@ def rebuild_after(edit: Edit, runs: int, site: Path) -> list[float]:
             assert done.returncode == 0, done.stderr
         else:
             options = Options(edit.root, out=site, verbosity=0)
+            start = time.perf_counter()
             build(options)
+            edit.in_process.append(time.perf_counter() - start)
             assert options.rendered is not None
             edit.touched.append(options.rendered)
         edit.verify(site, i, before)

@@ -391,6 +391,8 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
     cpus: list[float] = []
     rebuilds: list[float] = []
     notes: list[str] = []
+    stages: list[dict[str, float]] = []
+    in_process: list[float] = []
     for n in sizes:
         course = make_course(work / f"syn{n}", n, ["en", "es", "fr"])
         clean, clean_cpu = timed_cpu(lambda course=course: full_build(course, course / "site"))
@@ -405,6 +407,8 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
         cpus.append(clean_cpu)
         rebuilds.append(rebuild.median)
         notes.append(f"- {n} modules, the rebuild's {touched(edit.touched[-1])}")
+        stages.append(edit.touched[-1].stages)
+        in_process.append(edit.in_process[-1])
         if progress:
             progress([*lines, "", *notes])
         shutil.rmtree(course)
@@ -412,21 +416,47 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
     slope = (rebuilds[-1] - rebuilds[0]) / ((sizes[-1] - sizes[0]) * 3) * 1000 if grows else 0
     why = [f"A one-module edit's rebuild renders the same documents and pages at every size, yet its time grows "
            f"with the course ({' → '.join(f'{x:.1f}' for x in rebuilds)} s: {slope:.0f} ms per module-language). "
-           "What still grows, timed stage by stage in one rebuild at 200 modules (about 5 s in process; a "
-           "new process adds Python's start, the imports and the workers' import of WeasyPrint): the build's own "
-           "process loads, checks and models every file of every edition (0.8 s), lays out each edition's "
-           "documents and decks from the kept layout (`render/module_memo.py`, 1.2) and writes the site sources "
-           "(0.7; files rewritten only where their bytes changed) before the site engine runs — while the "
-           "render jobs run, since the sites no longer wait for them (0.6 for the edited edition's MkDocs) — "
-           "then waits 0.9 s for the jobs, whose longest path is the edited chapter and then the workbook's and "
-           "the guide's assembly from all their chapters (qpdf copies and writes every page: 1.3–1.5 s each "
-           "alone), and zips the participant site with the new workbook (0.3). The PDFs rendered and the site "
-           "pages built do not grow."] if grows else []
-    growth = ["", "Clean build (one run per size, the biggest last: on this virtual machine the same build "
-              "took up to a fifth longer an hour later, in CPU time as in wall time, so read the growth with "
-              "that margin):", "", growth_lines(sizes, times, "wall time"),
-              growth_lines(sizes, cpus, "CPU time")] if len(sizes) > 1 else []
-    return [*lines, "", "What each rebuild rendered (last run):", "", *notes, *([""] + why if why else []), *growth]
+           "Where it grows, stage by stage, in the one more rebuild made in this process (so without Python's "
+           "start, the imports and the workers' import of WeasyPrint, which a command pays at every size):"]
+    return [*lines, "", "What each rebuild rendered (last run):", "", *notes, "",
+            *(why if grows else ["Stage by stage, the one more rebuild made in this process:"]), "",
+            *stage_table(sizes, stages, in_process), *growth_of(sizes, times, cpus)]
+
+
+def stage_table(sizes: list[int], stages: list[dict[str, float]], totals: list[float]) -> list[str]:
+    """The build's stages (`Context.timed`) as rows, one column per course size, each stage's
+    parts under it (a part ends before its stage, so it was recorded first), those of every
+    edition (`  en: site`) summed."""
+    rows: dict[str, list[float]] = {}
+    for i, times in enumerate(stages):
+        for name, seconds in times.items():
+            lang, sep, part = name.strip().partition(": ")
+            key = f"  each edition's {part}" if name.startswith("  ") and sep and " " not in lang else name
+            rows.setdefault(key, [0.0] * len(sizes))[i] += seconds
+    ordered: list[str] = []
+    parts: list[str] = []
+    for name in rows:
+        if name.startswith("  "):
+            parts.append(name)
+        else:
+            ordered += [name, *parts]
+            parts = []
+    top = [sum(rows[k][i] for k in ordered if not k.startswith("  ")) for i in range(len(sizes))]
+    rows["the rest (setup, writing `site/`)"] = [t - x for t, x in zip(totals, top, strict=True)]
+    rows["**the whole rebuild, in process**"] = totals
+    head = "| stage, s | " + " | ".join(f"{n} modules" for n in sizes) + " |"
+    return [head, "|---|" + "---|" * len(sizes),
+            *(f"| {'↳ ' + name.strip() if name.startswith('  ') else name} | "
+              + " | ".join(f"{x:.2f}" for x in rows[name]) + " |"
+              for name in [*ordered, *parts, "the rest (setup, writing `site/`)", "**the whole rebuild, in process**"])]
+
+
+def growth_of(sizes: list[int], times: list[float], cpus: list[float]) -> list[str]:
+    if len(sizes) < 2:
+        return []
+    return ["", "Clean build (one run per size, the biggest last: on this virtual machine the same build "
+            "took up to a fifth longer an hour later, in CPU time as in wall time, so read the growth with "
+            "that margin):", "", growth_lines(sizes, times, "wall time"), growth_lines(sizes, cpus, "CPU time")]
 
 
 def save(lines: list[str]) -> None:

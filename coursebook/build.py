@@ -36,6 +36,7 @@ class Rendered:
 
     documents: list[str]  # PDFs and decks, as published (`es/handouts/01-basics.pdf`)
     sites: dict[str, Built]  # per language: "cached", "dirty" (and which pages) or "full"
+    stages: dict[str, float]  # seconds per stage (`Context.timed`; indented names are parts of one)
 
 
 @dataclass
@@ -124,7 +125,7 @@ def build(options: Options) -> list[Course]:
         ctx = Context(options.root, cache, options.verbosity,
                       all_outputs=set(OUTPUTS) <= set(options.outputs),
                       engine=options.engine or courses[0].config.engine, sources=options.sources)
-        ctx.log(f"load, validate, model: {time.perf_counter() - started:.2f} s", 2)
+        ctx.stage("load, validate, model", time.perf_counter() - started)
         if options.clean:
             empty(cache)
         with staging(options.root, options.out) as stage, Runner(ctx, "PDF and PPTX", pool=workers) as jobs:  # 5. write
@@ -153,5 +154,5 @@ def build(options: Options) -> list[Course]:
                 for course in courses:
                     slides.warn_overflow(course, ctx, options.report)  # slides too full for their frame
         ctx.memo.close()                                        # conversions kept for the next build
-        options.rendered = Rendered(jobs.ran(), built)
+        options.rendered = Rendered(jobs.ran(), built, ctx.stages)
     return courses

@@ -45,6 +45,7 @@ class Context:
     sources: Sources | None = None  # the files as loaded and checked (the translators' page reads them)
     memo: Memo = field(init=False)
     promised: set[Path] = field(init=False, default_factory=set)  # files render jobs write (`made`)
+    stages: dict[str, float] = field(init=False, default_factory=dict)  # seconds per `timed` stage, this build
     markdown: Markdown = field(init=False)
     _templates: dict[str, Environment] = field(init=False, default_factory=dict, repr=False)
 
@@ -104,7 +105,11 @@ class Context:
 
     @contextmanager
     def timed(self, what: str) -> Iterator[None]:
-        """With -v, how long a stage took: where a rebuild's time goes."""
+        """How long a stage took (said with -v, kept in `stages`): where a rebuild's time goes."""
         started = time.perf_counter()
         yield
-        self.log(f"{what}: {time.perf_counter() - started:.2f} s", 2)
+        self.stage(what, time.perf_counter() - started)
+
+    def stage(self, what: str, seconds: float) -> None:
+        self.stages[what] = self.stages.get(what, 0.0) + seconds
+        self.log(f"{what}: {seconds:.2f} s", 2)

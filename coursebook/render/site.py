@@ -34,6 +34,7 @@ from .assets import place, site_course
 
 SHIM = "node_modules/iframe-worker/shim/index.js"
 NAV_GROUPED = 15  # beyond this many modules, the navigation lists them by course day (`_days`)
+WAITED = "the jobs waited for, once every site is built"  # a stage of `Context.timed`
 
 
 def _write(docs: Path, rel: str, text: str) -> None:
@@ -217,7 +218,7 @@ def build(courses: list[Course], ctx: Context, out: Path, wait: Callable[[], obj
     mine = {course.lang: _under(late, ctx.docs(course)) for course in courses}  # each edition's, relative
     done = {course.lang: build_edition(course, ctx, ctx.build_dir / course.lang, late=mine[course.lang])
             for course in ctx.progress(courses, "site")}
-    with ctx.timed("jobs finished (PDF, PPTX; those not cached), the sites built meanwhile"):
+    with ctx.timed(f"  {WAITED}"):
         wait()
     for course in courses:
         place_results(course, ctx, ctx.build_dir / course.lang, done[course.lang], mine[course.lang])
