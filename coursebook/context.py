@@ -111,5 +111,6 @@ class Context:
         self.stage(what, time.perf_counter() - started)
 
     def stage(self, what: str, seconds: float) -> None:
+        """Record a stage's time (the benchmark tables them), and say it with -v."""
         self.stages[what] = self.stages.get(what, 0.0) + seconds
         self.log(f"{what}: {seconds:.2f} s", 2)
