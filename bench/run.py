@@ -423,35 +423,40 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
             *stage_table(sizes, stages, in_process), *growth_of(sizes, times, cpus)]
 
 
+REST, WHOLE = "the rest (setup, writing `site/`)", "**the whole rebuild, in process**"
+
+
 def stage_table(sizes: list[int], stages: list[dict[str, float]], totals: list[float]) -> list[str]:
-    """The build's stages (`Context.timed`) as rows, one column per course size, each stage's
-    parts under it (a part ends before its stage, so it was recorded first), those of every
-    edition (`  en: site`) summed."""
+    """The build's stages (`Context.timed`) as rows, one column per course size: each stage
+    with its parts (indented names) under it, those of every edition (`  en: site`) summed."""
     rows: dict[str, list[float]] = {}
     for i, times in enumerate(stages):
         for name, seconds in times.items():
-            lang, sep, part = name.strip().partition(": ")
-            key = f"  each edition's {part}" if name.startswith("  ") and sep and " " not in lang else name
-            rows.setdefault(key, [0.0] * len(sizes))[i] += seconds
-    ordered: list[str] = []
+            rows.setdefault(_row(name), [0.0] * len(sizes))[i] += seconds
+    order: list[str] = []
     parts: list[str] = []
-    for name in rows:
-        if name.startswith("  "):
+    for name in rows:  # a part ends before its stage, so it was recorded first
+        if name.startswith("↳"):
             parts.append(name)
         else:
-            ordered += [name, *parts]
-            parts = []
-    top = [sum(rows[k][i] for k in ordered if not k.startswith("  ")) for i in range(len(sizes))]
-    rows["the rest (setup, writing `site/`)"] = [t - x for t, x in zip(totals, top, strict=True)]
-    rows["**the whole rebuild, in process**"] = totals
-    head = "| stage, s | " + " | ".join(f"{n} modules" for n in sizes) + " |"
-    return [head, "|---|" + "---|" * len(sizes),
-            *(f"| {'↳ ' + name.strip() if name.startswith('  ') else name} | "
-              + " | ".join(f"{x:.2f}" for x in rows[name]) + " |"
-              for name in [*ordered, *parts, "the rest (setup, writing `site/`)", "**the whole rebuild, in process**"])]
+            order, parts = [*order, name, *parts], []
+    order += parts
+    rows[REST] = [t - sum(rows[k][i] for k in order if not k.startswith("↳")) for i, t in enumerate(totals)]
+    rows[WHOLE] = totals
+    return ["| stage, s | " + " | ".join(f"{n} modules" for n in sizes) + " |", "|---|" + "---|" * len(sizes),
+            *(f"| {name} | " + " | ".join(f"{x:.2f}" for x in rows[name]) + " |" for name in [*order, REST, WHOLE])]
+
+
+def _row(stage: str) -> str:
+    """A stage's row: a part of one (`  …`) marked, one edition's part (`  en: site`) as every edition's."""
+    if not stage.startswith("  "):
+        return stage
+    lang, sep, part = stage.strip().partition(": ")
+    return f"↳ each edition's {part}" if sep and " " not in lang else f"↳ {stage.strip()}"
 
 
 def growth_of(sizes: list[int], times: list[float], cpus: list[float]) -> list[str]:
+    """How a clean build grows from one size to the next, in wall and CPU time."""
     if len(sizes) < 2:
         return []
     return ["", "Clean build (one run per size, the biggest last: on this virtual machine the same build "

@@ -301,19 +301,19 @@ def place_results(course: Course, ctx: Context, work: Path, built: incremental.B
 def _under(files: set[Path] | frozenset[Path], docs: Path) -> frozenset[str]:
     """`files` inside `docs`, relative to it."""
     top = f"{docs}{os.sep}"
-    return frozenset(str(p)[len(top):] for p in files if str(p).startswith(top))
+    return frozenset(s[len(top):] for s in map(str, files) if s.startswith(top))
 
 
 def _sizes(course: Course, ctx: Context, docs: Path) -> dict[str, str]:
     """The sizes of the files the render jobs make, for the downloads page
-    (`site_pages.size_token`); none for a file not made yet (an empty placeholder)."""
-    files = {pages.size_token(target): docs / target for target in pages.made_later(course, ctx.strings(course))}
-    return {token: pages.size(path) for token, path in files.items() if _made(path)}
-
-
-def _made(path: Path) -> bool:
-    """A file a job has made (not missing, not the empty file standing for it)."""
-    try:
-        return path.stat().st_size > 0
-    except FileNotFoundError:
-        return False
+    (`site_pages.size_token`); none for a file not made yet (an empty placeholder). One stat a file."""
+    sizes = {}
+    for target in pages.made_later(course, ctx.strings(course)):
+        path = docs / target
+        try:
+            n = path.stat().st_size
+        except FileNotFoundError:
+            continue
+        if n:
+            sizes[pages.size_token(target)] = pages.size(path, n)
+    return sizes

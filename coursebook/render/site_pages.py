@@ -303,8 +303,9 @@ def coming(m: Module, outputs: tuple[str, ...], t: Strings) -> list[str]:
             if ("pdf" in outputs if target == layout.handout(m) else "slides" in outputs and m.deck is not None)]
 
 
-def size(path: Path) -> str:
-    n = path.stat().st_size
+def size(path: Path, n: int | None = None) -> str:
+    """A file's size as the downloads page shows it (`n`: its bytes, when already known)."""
+    n = path.stat().st_size if n is None else n
     return f"{max(1, round(n / 1024))} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"  # never "0 KB"
 
 
