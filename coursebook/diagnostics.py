@@ -62,6 +62,8 @@ class Report:
     def full(self, path: Path | str, level: str = "error") -> bool:
         """True once `path` has shown all the problems of `level` it may, and said that there
         are more: checks can stop."""
+        if not self._shown:  # nothing reported yet (a clean course): no path to work out
+            return False
         return len(self._shown.get((self._rel(path), level), ())) > MAX_PER_FILE
 
     def _relative(self, path: Path | str) -> str:

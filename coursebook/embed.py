@@ -8,6 +8,7 @@ edition's own text decides only where its pages print the activity.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .diagnostics import Report, did_you_mean
@@ -76,8 +77,14 @@ def split_minutes(total: int, weights: list[int], unit: int = 5) -> list[int]:
     return shares
 
 
+WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1 << 14)
 def words(text: str) -> int:
-    return len(re.findall(r"\w+", text))
+    """The words of a stretch of source-language text, counted once per process: every
+    edition's timetable, and the site's, share it out by the same texts."""
+    return len(WORD.findall(text))
 
 
 def check(course: Course, report: Report) -> None:

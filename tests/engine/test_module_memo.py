@@ -161,3 +161,39 @@ def test_a_file_rewritten_in_place_is_hashed_again(tmp_path: Path) -> None:
     os.utime(figure, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert module_memo._file_digest(str(figure)) == hashlib.sha256(b"<svg>2</svg>").hexdigest()
     assert module_memo._HASHED[str(figure)][1] == first  # changed within two seconds: that hash not kept
+
+
+def test_a_new_process_takes_the_hashes_over_from_the_last_builds_record(tmp_path: Path) -> None:
+    """A build records each file's hash with its stat, and the next process (`build.py` after
+    an edit) takes it over for the files whose stat is unchanged instead of reading them all
+    again; a file changed since is read again, one changed within two seconds is not recorded."""
+    import time
+
+    root = tmp_path / "repo"
+    (root / ".build").mkdir(parents=True)
+    old, new = root / "figure-old.svg", root / "figure-new.svg"
+    old.write_bytes(b"<svg>1</svg>")
+    time.sleep(2.1)
+    new.write_bytes(b"<svg>2</svg>")
+
+    def scan() -> dict[str, str]:
+        module_memo._HASHED.clear()  # as in a new process
+        ctx = Context(root, root / ".build", 0)
+        try:
+            return module_memo._scan(ctx)
+        finally:
+            ctx.memo.close()
+
+    first = scan()
+    assert first[str(old)] == hashlib.sha256(b"<svg>1</svg>").hexdigest()
+    assert first[str(new)] == hashlib.sha256(b"<svg>2</svg>").hexdigest()
+    memo = Memo(root / ".build" / "memo.sqlite")
+    at = memo.key("scanned", str(root.resolve()))
+    record = memo.get(at)
+    assert str(old) in record and str(new) not in record  # just written: not trusted yet
+    record[str(old)][-1] = "recorded"  # what the last build hashed: taken over, the file not read
+    memo.put(at, record)
+    memo.close()
+    assert scan()[str(old)] == "recorded"
+    old.write_bytes(b"<svg>3</svg>")  # the same size: its dates and stat tell it changed
+    assert scan()[str(old)] == hashlib.sha256(b"<svg>3</svg>").hexdigest()
