@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -186,14 +186,19 @@ class FileStatus:
     translation: str = ""  # relative path of the translation file
 
 
-def block_status(sources: Sources, only: list[str] | None = None) -> list[FileStatus]:
-    """Per language and file: the file-level state and the count of blocks in each state.
-    Callers only read the results: each is kept for its two texts (`serve` asks at every
-    edit, for every file of the course, and one file changed)."""
+def block_status(sources: Sources, only: list[str] | None = None, stale: bool = True,
+                 files: set[str] | None = None) -> list[FileStatus]:
+    """Per language and file: the file-level state and the count of blocks in each state,
+    and (`stale`) the stale blocks themselves; `files`: these source files only (paths from
+    the root). Callers only read the results: each is kept for its two texts (`serve` asks at
+    every edit, for every file of the course, and one file changed); the counts alone are
+    kept apart, as the translators' page lists a few stale blocks but counts them all."""
     out = []
     for kind, loc in kinds(sources):
-        file_hash = source_hash(loc.source)
         rel = loc.source.path.relative_to(sources.root).as_posix()
+        if files is not None and rel not in files:
+            continue
+        file_hash = source_hash(loc.source)
         src_key = _text_key(loc.source, kind)
         for lang in languages(sources):
             if only and lang not in only:
@@ -202,11 +207,15 @@ def block_status(sources: Sources, only: list[str] | None = None) -> list[FileSt
             tr_key = _text_key(tr, kind) if tr else ()
             make = partial(_file_status, sources.root, kind, loc.source, tr, lang, rel, file_hash)
             key = (lang, rel, file_hash, *src_key[1:], *(tr_key and (str(tr_key[0]), *tr_key[1:])))  # texts
-            out.append(per_key(_STATUS, key, partial(remember, "file_status", key, make), limit=16384))
+            full = partial(per_key, _STATUS, key, partial(remember, "file_status", key, make), limit=16384)
+            out.append(full() if stale else per_key(
+                _COUNTS, key, partial(remember, "file_counts", key, lambda f=full: replace(f(), stale=[])),
+                limit=16384))
     return out
 
 
 _STATUS: dict[tuple, FileStatus] = {}
+_COUNTS: dict[tuple, FileStatus] = {}  # the same without their stale blocks
 
 
 def _file_status(root: Path, kind: str, source: SourceFile, tr: SourceFile | None, lang: str, rel: str,

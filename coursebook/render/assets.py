@@ -36,6 +36,7 @@ PUBLISHED = "assets/course/"
 TRAINER_PUBLISHED = "trainer/assets/course/"  # files only trainer text links: not in the participant zip
 FIGURE = re.compile(r"^!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]+)\s+(?P<q>[\"'])(?P<cap>[^\n]*?)(?P=q)\s*\)"
                     r"(?P<attrs>\{[^}\n]*\})?[ \t]*$")
+ANY_FIGURE = re.compile(FIGURE.pattern, re.M)  # such a line anywhere, code included
 FIGCAPTION = re.compile(r"<figcaption\b")
 MARKED_LINK = re.compile(r'<a\b[^>]*\bhref="' + re.escape(ROOT) + r'[^"]*"[^>]*>(.*?)</a>', re.S)
 FILE_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(" + re.escape(ROOT) + r"(" + PUBLISHED + r"[^)\s]+)\)")
@@ -82,6 +83,8 @@ def _span(text: str, link: Link, whole: bool) -> tuple[int, int]:
 
 def figures(text: str) -> str:
     """An image alone in a top-level paragraph with a title becomes a figure with that caption."""
+    if not ANY_FIGURE.search(text):
+        return text  # most texts: no line to look at (every build asks for every text)
     lines, prose = text.split("\n"), blank_code(text).split("\n")
     out = []
     for i, line in enumerate(lines):

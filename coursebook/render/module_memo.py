@@ -61,7 +61,13 @@ def _plain(x: Any, blank: bool = False, named: bool = False) -> Any:
     if kind is dict:
         return [[_plain(k, blank, named), _plain(v, blank, named)] for k, v in x.items()]
     if kind is SourceFile:  # its typed `data` is the text's own `meta`
-        return [str(x.path), "" if blank else x.body, x.body_line, repr(x.meta), repr(x.lines)]
+        kept = _AS_READ.get((id(x), blank))  # a file as read is in every edition's model
+        if kept is None or kept[0] is not x:
+            if len(_AS_READ) > 50_000:
+                _AS_READ.clear()
+            kept = _AS_READ[id(x), blank] = (x, [str(x.path), "" if blank else x.body, x.body_line,
+                                                 repr(x.meta), repr(x.lines)])
+        return kept[1]
     if named and isinstance(x, Text):
         return ["text", str(x.path)]
     if isinstance(x, BaseModel):
@@ -83,6 +89,7 @@ def _plain(x: Any, blank: bool = False, named: bool = False) -> Any:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_AS_READ: dict[tuple[int, bool], tuple[SourceFile, list]] = {}  # a file as read: its value (kept: the same id)
 
 
 def _digest(value: Any) -> str:

@@ -44,3 +44,24 @@ def _rows(html: str) -> list[list[str]]:
     """Each table row's cells, as text."""
     return [[unescape(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr)]
             for tr in re.findall(r"<tr>(.*?)</tr>", html, re.S)]
+
+
+def test_page_lists_the_first_stale_blocks_and_counts_all(mini: Path) -> None:
+    """More stale blocks than the page lists: the first ones in file order, then how many
+    more — as from every file's stale blocks, though the page reads only the first files'."""
+    from coursebook.status import block_status
+
+    for name, n in (("a-extra", 30), ("b-extra", 30), ("c-extra", 4)):
+        paragraphs = "\n\n".join(f"Paragraph {i} of {name}." for i in range(n))
+        translated = "\n\n".join(f"Párrafo {i} de {name}." for i in range(n))
+        write(mini, f"course/{name}.md", f"---\ntitle: {name}\norder: 5\n---\n{paragraphs}\n")
+        write(mini, f"course/{name}.es.md", f"---\ntitle: {name} es\n---\n{translated}\n")  # no record: stale
+    options = Options(mini, languages=["es"], verbosity=0)
+    course = load_courses(options)[0]
+    page = translators_page(course, Strings(mini, "es", "en"), options.sources)
+    every = [f"- **{f.translation}:{tr.line}** — " for f in block_status(options.sources, ["es"])
+             for _, tr, _ in f.stale]
+    assert len(every) > 60
+    listed = [line for line in page.split("\n") if line.startswith("- **")]
+    assert [line.split(" — ")[0] + " — " for line in listed] == every[:50]
+    assert f"- … {len(every) - 50}" in page
