@@ -153,7 +153,8 @@ class Runner:
     The pool is given one job per worker at a time, the costliest ready one: a job that needs
     others' results (an assembly) starts the moment the last of them is done — from a thread
     of its own, whatever the build's main thread is doing — ahead of single handouts handed
-    over earlier, since the whole book waits for it."""
+    over earlier, since the whole book waits for it; and for that reason its chapters are
+    ranked with its cost, ahead of handouts too (`rank`)."""
 
     def __init__(self, ctx: Context, what: str, workers: int | None = None, cache: Path | None = None,
                  pool: ProcessPoolExecutor | None = None) -> None:
@@ -173,6 +174,7 @@ class Runner:
         self.waiting: dict[Path, Job] = {}  # jobs started once the results they need (`after`) are there
         self.inputs: dict[Path, tuple[Path, ...]] = {}  # those results (cache files) per job
         self.queue: dict[Path, tuple[Job, Future]] = {}  # started, not yet given to a worker
+        self.rank: dict[Path, int] = {}  # the order jobs start in: their cost and what waits for them
         self.running = 0  # jobs given to the workers, not done
         self.finished: set[Path] = set()  # results `wait()` has seen done
         self.lock = threading.Condition()  # over all the above: the dispatcher thread reads them too
@@ -187,6 +189,11 @@ class Runner:
         self.ctx.promised.update(job.out for job in jobs)
         with self.lock:
             self.keyed += keyed
+            for job, target in reversed(keyed):  # an assembly after its chapters: ranked first
+                self.rank[target] = max(self.rank.get(target, 0), job.cost)
+                for needed in job.after:  # a chapter outranks a handout: the whole book waits for it
+                    at = cache / needed.key()
+                    self.rank[at] = max(self.rank.get(at, 0), needed.cost + self.rank[target])
             todo: dict[Path, Job] = {}
             for job, target in keyed:
                 if not target.exists() and target not in self.started and target not in self.waiting:
@@ -208,7 +215,7 @@ class Runner:
     def _start(self, todo: dict[Path, Job]) -> None:
         """Start `todo` (the lock held): in parallel, queued for the dispatcher; else run by
         `wait()`, in this process, the costliest first."""
-        for target, job in sorted(todo.items(), key=lambda item: -item[1].cost):  # longest first
+        for target, job in sorted(todo.items(), key=lambda item: -self.rank[item[0]]):  # longest first
             if self.parallel:
                 done: Future = Future()
                 self.queue[target] = (job, done)
@@ -227,7 +234,7 @@ class Runner:
             while not self.closed:
                 self._start(self._ready())
                 while self.queue and self.running < self.workers:
-                    target = max(self.queue, key=lambda t: self.queue[t][0].cost)
+                    target = max(self.queue, key=lambda t: self.rank[t])
                     job, done = self.queue.pop(target)
                     self.pool = self.pool or _pool(self.workers)
                     future = self.pool.submit(_run, job, target, self.inputs.get(target, ()))

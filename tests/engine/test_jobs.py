@@ -80,3 +80,20 @@ def test_an_assembly_starts_as_soon_as_its_chapters_are_done(tmp_path: Path) -> 
         assert runner.wait() == 5
     runs = (tmp_path / ".build" / "runs.log").read_text().split()
     assert set(runs[:2]) == {"chapter", "long"} and runs[2:] == ["book", "second", "third"]
+
+
+def test_a_chapter_starts_ahead_of_costlier_handouts_since_its_book_waits_for_it(tmp_path: Path) -> None:
+    """Two workers, two handouts costlier than the one chapter an edit changed: the chapter
+    starts first (ranked with its book's cost, the sum of all its chapters'), then its book,
+    and only then the second handout — the book no longer waits behind both handouts."""
+    ctx = Context(tmp_path, tmp_path / ".build", verbosity=0)
+    (tmp_path / ".build" / "cache").mkdir(parents=True)
+    out = tmp_path / "out"
+    chapter = Job(take, ("chapter", 0.2), out / "chapter.pdf", cost=1)
+    with Runner(ctx, "test", workers=2) as runner:
+        runner.submit([Job(take, ("first", 1.0), out / "first.pdf", cost=9),
+                       Job(take, ("second", 1.0), out / "second.pdf", cost=8), chapter,
+                       Job(take, ("book", 0.1), out / "book.pdf", after=(chapter,), cost=100)])
+        assert runner.wait() == 4
+    runs = (tmp_path / ".build" / "runs.log").read_text().split()
+    assert set(runs[:2]) == {"chapter", "first"} and runs[2:] == ["book", "second"]
