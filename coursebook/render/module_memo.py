@@ -63,7 +63,7 @@ def _plain(x: Any, blank: bool = False, named: bool = False) -> Any:
     if kind is SourceFile:  # its typed `data` is the text's own `meta`
         kept = _AS_READ.get((id(x), blank))  # a file as read is in every edition's model
         if kept is None or kept[0] is not x:
-            if len(_AS_READ) > 50_000:
+            if len(_AS_READ) > 20_000:  # a few builds of a large course (`serve`): not kept for ever
                 _AS_READ.clear()
             kept = _AS_READ[id(x), blank] = (x, [str(x.path), "" if blank else x.body, x.body_line,
                                                  repr(x.meta), repr(x.lines)])

@@ -75,9 +75,10 @@ def _work_out(sources: Sources) -> tuple:
 
 
 def _stale_blocks(sources: Sources, lang: str, mine: list[FileStatus]) -> list:
-    """The first `MAX_STALE` stale blocks of `lang` (file, source block, translation block),
-    from the first files that have any: the others' blocks are counted, not read (at 200
-    modules, reading every file's stale blocks was a quarter of a second of every build)."""
+    """The stale blocks of `lang` (file, source block, translation block) of the first files
+    that have any, until they hold more than the page lists (`MAX_STALE`): the other files'
+    are counted, not read (at 200 modules, reading them all was a quarter of a second of
+    every build)."""
     wanted, count = set(), 0
     for f in mine:
         if count > MAX_STALE:
