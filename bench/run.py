@@ -393,6 +393,7 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
     notes: list[str] = []
     stages: list[dict[str, float]] = []
     in_process: list[float] = []
+    workers: list[dict[str, float]] = []
     for n in sizes:
         course = make_course(work / f"syn{n}", n, ["en", "es", "fr"])
         clean, clean_cpu = timed_cpu(lambda course=course: full_build(course, course / "site"))
@@ -408,6 +409,7 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
         rebuilds.append(rebuild.median)
         notes.append(f"- {n} modules, the rebuild's {touched(edit.touched[-1])}")
         stages.append(edit.touched[-1].stages)
+        workers.append(edit.touched[-1].jobs_cpu)
         in_process.append(edit.in_process[-1])
         if progress:
             progress([*lines, "", *notes])
@@ -417,18 +419,23 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
     why = [f"A one-module edit's rebuild renders the same documents and pages at every size, yet its time grows "
            f"with the course ({' → '.join(f'{x:.1f}' for x in rebuilds)} s: {slope:.0f} ms per module-language). "
            "Where it grows, stage by stage, in the one more rebuild made in this process (so without Python's "
-           "start, the imports and the workers' import of WeasyPrint, which a command pays at every size):"]
+           "start, the imports and the workers' import of WeasyPrint, which a command pays at every size); "
+           "under it, the CPU time the render workers spent meanwhile — on two cores, the build's own process "
+           "and the workers share them, so both add to the rebuild:"]
     return [*lines, "", "What each rebuild rendered (last run):", "", *notes, "",
-            *(why if grows else ["Stage by stage, the one more rebuild made in this process:"]), "",
-            *stage_table(sizes, stages, in_process), *growth_of(sizes, times, cpus)]
+            *(why if grows else ["Stage by stage, the one more rebuild made in this process, and the CPU time "
+                                 "its render workers spent meanwhile:"]), "",
+            *stage_table(sizes, stages, in_process, workers), *growth_of(sizes, times, cpus)]
 
 
 REST, WHOLE = "the rest (setup, writing `site/`)", "**the whole rebuild, in process**"
 
 
-def stage_table(sizes: list[int], stages: list[dict[str, float]], totals: list[float]) -> list[str]:
+def stage_table(sizes: list[int], stages: list[dict[str, float]], totals: list[float],
+                workers: list[dict[str, float]]) -> list[str]:
     """The build's stages (`Context.timed`) as rows, one column per course size: each stage
-    with its parts (indented names) under it, those of every edition (`  en: site`) summed."""
+    with its parts (indented names) under it, those of every edition (`  en: site`) summed;
+    then the render workers' CPU time (`Rendered.jobs_cpu`), spent while the stages ran."""
     rows: dict[str, list[float]] = {}
     for i, times in enumerate(stages):
         for name, seconds in times.items():
@@ -443,8 +450,15 @@ def stage_table(sizes: list[int], stages: list[dict[str, float]], totals: list[f
     order += parts
     rows[REST] = [t - sum(rows[k][i] for k in order if not k.startswith("↳")) for i, t in enumerate(totals)]
     rows[WHOLE] = totals
+    cpu = [f"*render workers, CPU s:* {WORKERS[k]}" for k in WORKERS]
+    for k, name in zip(WORKERS, cpu, strict=True):
+        rows[name] = [w.get(k, 0.0) for w in workers]
     return ["| stage, s | " + " | ".join(f"{n} modules" for n in sizes) + " |", "|---|" + "---|" * len(sizes),
-            *(f"| {name} | " + " | ".join(f"{x:.2f}" for x in rows[name]) + " |" for name in [*order, REST, WHOLE])]
+            *(f"| {name} | " + " | ".join(f"{x:.2f}" for x in rows[name]) + " |"
+              for name in [*order, REST, WHOLE, *cpu])]
+
+
+WORKERS = {"documents": "handouts, chapters and decks rendered", "assemblies": "books assembled from chapters"}
 
 
 def _row(stage: str) -> str:

@@ -37,6 +37,7 @@ class Rendered:
     documents: list[str]  # PDFs and decks, as published (`es/handouts/01-basics.pdf`)
     sites: dict[str, Built]  # per language: "cached", "dirty" (and which pages) or "full"
     stages: dict[str, float]  # seconds per stage (`Context.timed`; indented names are parts of one)
+    jobs_cpu: dict[str, float]  # CPU seconds of the render jobs, "documents" and "assemblies" (books)
 
 
 @dataclass
@@ -154,5 +155,5 @@ def build(options: Options) -> list[Course]:
                 for course in courses:
                     slides.warn_overflow(course, ctx, options.report)  # slides too full for their frame
         ctx.memo.close()                                        # conversions kept for the next build
-        options.rendered = Rendered(jobs.ran(), built, ctx.stages)
+        options.rendered = Rendered(jobs.ran(), built, ctx.stages, jobs.cpu)
     return courses

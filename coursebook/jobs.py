@@ -18,6 +18,7 @@ import gc
 import hashlib
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -83,7 +84,9 @@ class RenderError(Exception):
         return f"{self.document}: {self.message}"
 
 
-def _run(job: Job, target: Path, inputs: tuple[Path, ...] = ()) -> None:
+def _run(job: Job, target: Path, inputs: tuple[Path, ...] = ()) -> float:
+    """Render `job` into `target`; the CPU seconds it took (in the worker's process)."""
+    started = time.process_time()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # two builds may share the cache
     if job.after:
@@ -91,6 +94,7 @@ def _run(job: Job, target: Path, inputs: tuple[Path, ...] = ()) -> None:
     else:
         job.func(*job.args, out=tmp)
     tmp.replace(target)
+    return time.process_time() - started
 
 
 def cached(job: Job, cache: Path) -> Path:
@@ -175,6 +179,7 @@ class Runner:
         self.inputs: dict[Path, tuple[Path, ...]] = {}  # those results (cache files) per job
         self.queue: dict[Path, tuple[Job, Future]] = {}  # started, not yet given to a worker
         self.rank: dict[Path, int] = {}  # the order jobs start in: their cost and what waits for them
+        self.cpu = {"documents": 0.0, "assemblies": 0.0}  # CPU seconds of the jobs done: where a rebuild's go
         self.running = 0  # jobs given to the workers, not done
         self.finished: set[Path] = set()  # results `wait()` has seen done
         self.lock = threading.Condition()  # over all the above: the dispatcher thread reads them too
@@ -219,9 +224,10 @@ class Runner:
             if self.parallel:
                 done: Future = Future()
                 self.queue[target] = (job, done)
-                self.started[target] = done.result
+                self.started[target] = partial(self._timed, job, done.result)
             else:
-                self.started[target] = partial(_run, job, target, self.inputs.get(target, ()))
+                run = partial(_run, job, target, self.inputs.get(target, ()))
+                self.started[target] = partial(self._timed, job, run)
         if self.queue:
             if self.dispatcher is None:
                 self.dispatcher = threading.Thread(target=self._dispatch, name="coursebook-jobs", daemon=True)
@@ -242,6 +248,10 @@ class Runner:
                     future.add_done_callback(partial(self._finished, done))
                 self.lock.wait()
 
+    def _timed(self, job: Job, finish: Callable[[], float]) -> None:
+        """Wait for `job`'s result (`finish`), adding its CPU time up (`cpu`)."""
+        self.cpu["assemblies" if job.after else "documents"] += finish()
+
     def _finished(self, done: Future, future: Future) -> None:
         """A worker's job ended (called in the pool's thread): pass its outcome on, wake the dispatcher."""
         if future.cancelled():
@@ -249,7 +259,7 @@ class Runner:
         elif future.exception() is not None:
             done.set_exception(future.exception())
         else:
-            done.set_result(None)
+            done.set_result(future.result())
         with self.lock:
             self.running -= 1
             self.lock.notify_all()

@@ -133,6 +133,14 @@ def test_verbose_build_says_how_long_each_stage_took(repo: Path, capsys: pytest.
     assert missing == ["en: participant site and zip"], (missing, list(kept))  # nothing changed: no zip
     top = [seconds for name, seconds in kept.items() if not name.startswith(" ")]
     assert 0 < sum(top) <= took  # the stages follow one another: none counted twice
+    assert options.rendered.jobs_cpu == {"documents": 0.0, "assemblies": 0.0}  # nothing rendered
+    module = repo / "modules" / "01-basics" / "module.md"
+    module.write_text(module.read_text(encoding="utf-8").replace("More participant text.", "More text."),
+                      encoding="utf-8")
+    build(options)  # the handout, the module's chapters, and the books assembled from them
+    cpu = options.rendered.jobs_cpu
+    assert "en/handouts/workbook.pdf" in options.rendered.documents
+    assert cpu["documents"] > 0 and cpu["assemblies"] > 0, cpu
 
 
 def test_after_a_failed_render_the_next_build_publishes_every_file_whole(repo: Path, tmp_path: Path) -> None:
