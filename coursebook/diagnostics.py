@@ -39,6 +39,7 @@ class Report:
     items: list[Diagnostic] = field(default_factory=list)
     _shown: dict[tuple[str, str], set] = field(default_factory=dict, init=False, repr=False, compare=False)
     _rels: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _full: set[tuple[str, str]] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def _rel(self, path: Path | str) -> str:
         key = str(path)
@@ -55,6 +56,7 @@ class Report:
                                              f"{level}s in this file; the rest are not shown",
                                              "fix these and run check again"))
                 shown.add(None)  # the count is said once
+                self._full.add((d.file, level))
             return
         shown.add(d)
         self.items.append(d)
@@ -62,9 +64,9 @@ class Report:
     def full(self, path: Path | str, level: str = "error") -> bool:
         """True once `path` has shown all the problems of `level` it may, and said that there
         are more: checks can stop."""
-        if not self._shown:  # nothing reported yet (a clean course): no path to work out
+        if not self._full:  # no file has (the usual case): no path to work out for every text
             return False
-        return len(self._shown.get((self._rel(path), level), ())) > MAX_PER_FILE
+        return (self._rel(path), level) in self._full
 
     def _relative(self, path: Path | str) -> str:
         from .validate_paths import real_folder  # (it reports through this module)

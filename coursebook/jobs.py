@@ -176,7 +176,7 @@ class Runner:
         self.placed: set[Path] = set()  # the outs that hold their result (`place`)
         self.started: dict[Path, Callable[[], object]] = {}  # cache file → what finishes it
         self.waiting: dict[Path, Job] = {}  # jobs started once the results they need (`after`) are there
-        self.inputs: dict[Path, tuple[Path, ...]] = {}  # those results (cache files) per job
+        self.inputs: dict[Path, tuple[Path, ...]] = {}  # the results (cache files) a job needs (`after`)
         self.queue: dict[Path, tuple[Job, Future]] = {}  # started, not yet given to a worker
         self.rank: dict[Path, int] = {}  # the order jobs start in: their cost and what waits for them
         self.cpu = {"documents": 0.0, "assemblies": 0.0}  # CPU seconds of the jobs done: where a rebuild's go
@@ -196,15 +196,16 @@ class Runner:
             self.keyed += keyed
             for job, target in reversed(keyed):  # an assembly after its chapters: ranked first
                 self.rank[target] = max(self.rank.get(target, 0), job.cost)
-                for needed in job.after:  # a chapter outranks a handout: the whole book waits for it
-                    at = cache / needed.key()
+                if job.after:
+                    self.inputs[target] = tuple(cache / j.key() for j in job.after)
+                for needed, at in zip(job.after, self.inputs.get(target, ()), strict=True):
+                    # a chapter outranks a handout: the whole book waits for it
                     self.rank[at] = max(self.rank.get(at, 0), needed.cost + self.rank[target])
             todo: dict[Path, Job] = {}
             for job, target in keyed:
                 if not target.exists() and target not in self.started and target not in self.waiting:
                     if job.after:
                         self.waiting[target] = job
-                        self.inputs[target] = tuple(cache / j.key() for j in job.after)
                     else:
                         todo.setdefault(target, job)  # the same input twice is rendered once
             self._start(todo)
