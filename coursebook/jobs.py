@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import multiprocessing
 import os
 import threading
 import time
@@ -110,42 +111,51 @@ WORKER_GC = (700, 10, 10)  # Python's own collector thresholds: a renderer's gar
 # cyclic, and collecting rarely (as `build.few_collections` does) made a clean build slower and larger
 
 
-WORKER_NICE = 10  # the workers yield the cores to the build's own process, whose loading, layout and
-# site are a rebuild's critical path (at 100 modules, an edit's rebuild: 6.7–7.4 s with early workers
-# at the same priority, 5.3–6.4 s so; a rebuild with nothing to render: 2.1–2.5 s with no early workers,
-# 2.5–3.3 s at the same priority, 2.3–2.65 s so)
-
-
-def _worker_start() -> None:
-    """Each worker, as it starts: Python's own collector thresholds, a lower priority, and
-    WeasyPrint imported (a second, which was on the first PDF's path); pikepdf and the
-    libraries' versions too, which a book's assembly needs (0.15 s on a rebuild's longest path)."""
+def _worker_start(environ: dict[str, str]) -> None:
+    """Each worker, as the fork server hands it out (`_pool`): this build's environment (the
+    fork server keeps that of the build that started it: `SOURCE_DATE_EPOCH` may differ since;
+    multiprocessing gives the folder and `sys.path`), Python's own collector thresholds, and the
+    engine's digest, which a book's assembly needs (its files may have changed since)."""
+    os.environ.clear()
+    os.environ.update(environ)
     gc.set_threshold(*WORKER_GC)
-    os.nice(WORKER_NICE)
-    import pikepdf  # noqa: F401
-    import weasyprint  # noqa: F401
-    versions()
     engine_digest()
 
 
+PRELOAD = ["coursebook.jobs_preload"]  # the fork server imports WeasyPrint, pikepdf once, at a lower priority
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
+    """Workers forked from a fork server that imported WeasyPrint once: each worker imported it
+    for itself before (a second of CPU each, every build; in `serve`, every rebuild). As with
+    any start method but "fork", each worker imports the caller's main module: a script that
+    calls `build()` keeps its own work under `if __name__ == "__main__":` (as `build.py` does)."""
+    forkserver = "forkserver" in multiprocessing.get_all_start_methods()  # (not on Windows)
+    context = multiprocessing.get_context("forkserver" if forkserver else None)
+    if forkserver:
+        context.set_forkserver_preload(PRELOAD)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start,
+                               initargs=(dict(os.environ),))
 
 
 @contextmanager
 def early_workers(wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
     """The render workers, started before the build loads the course (None on one core or when
-    not `wanted`): they import WeasyPrint while this process loads and lays the course out, so
-    a rebuild's first PDF (often its only one) no longer waits for that. Give them to the
-    `Runner`; they are shut down on leaving, whatever happened."""
+    not `wanted`): their fork server imports WeasyPrint while this process loads and lays the
+    course out, so a rebuild's first PDF (often its only one) no longer waits for that. They are
+    started from a thread: a worker is handed out once the fork server's imports are done. Give
+    them to the `Runner`; they are shut down on leaving, whatever happened."""
     workers = os.cpu_count() or 1
     pool = _pool(workers) if wanted and workers > 1 else None
+    starting = threading.Thread(target=lambda: [pool.submit(int) for _ in range(workers)], daemon=True)
     try:
-        if pool:
-            pool.submit(int)  # the processes start with the first task
+        if pool:  # one process starts with each task, while none is idle
+            starting.start()
         yield pool
     finally:
         if pool:  # the `Runner` waited for its jobs: here only an import may be left to finish
+            if starting.is_alive():
+                starting.join()
             pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -182,7 +192,7 @@ class Runner:
         self.cpu = {"documents": 0.0, "assemblies": 0.0}  # CPU seconds of the jobs done: where a rebuild's go
         self.running = 0  # jobs given to the workers, not done
         self.finished: set[Path] = set()  # results `wait()` has seen done
-        self.lock = threading.Condition()  # over all the above: the dispatcher thread reads them too
+        self.lock = threading.Condition()  # over all the above (reentrant: `_finished` may run in `_dispatch`)
         self.dispatcher: threading.Thread | None = None
         self.closed = False
 
@@ -243,9 +253,16 @@ class Runner:
                 while self.queue and self.running < self.workers:
                     target = max(self.queue, key=lambda t: self.rank[t])
                     job, done = self.queue.pop(target)
-                    self.pool = self.pool or _pool(self.workers)
-                    future = self.pool.submit(_run, job, target, self.inputs.get(target, ()))
+                    self.pool = pool = self.pool or _pool(self.workers)
                     self.running += 1
+                    self.lock.release()  # a worker may still be starting: `submit` waits for it, not the build
+                    try:
+                        future = pool.submit(_run, job, target, self.inputs.get(target, ()))
+                    except Exception as exc:  # e.g. a worker was killed (out of memory): each job left
+                        future = Future()  # fails with why, rather than `wait()` hanging
+                        future.set_exception(exc)
+                    finally:
+                        self.lock.acquire()
                     future.add_done_callback(partial(self._finished, done))
                 self.lock.wait()
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
+
+import pytest
 
 from coursebook.context import Context
 from coursebook.jobs import Job, Runner
@@ -97,3 +100,68 @@ def test_a_chapter_starts_ahead_of_costlier_handouts_since_its_book_waits_for_it
         assert runner.wait() == 4
     runs = (tmp_path / ".build" / "runs.log").read_text().split()
     assert set(runs[:2]) == {"chapter", "first"} and runs[2:] == ["book", "second"]
+
+
+def where(tag: str, *, out: Path) -> None:
+    """A stand-in render that writes what its worker process was given: the environment's
+    build time, its folder, its priority, and whether WeasyPrint was there before the job."""
+    import sys
+    out.write_text(" ".join([os.environ.get("SOURCE_DATE_EPOCH", "-"), os.getcwd(),
+                             str(os.getpriority(os.PRIO_PROCESS, 0)), str("weasyprint" in sys.modules)]))
+
+
+def test_workers_take_each_builds_environment_from_a_fork_server_that_imported_weasyprint(
+        tmp_path: Path, monkeypatch) -> None:
+    """The workers are forked from one server that lives as long as this process: each build's
+    workers still see that build's SOURCE_DATE_EPOCH and folder, not those of the first build."""
+    from coursebook.jobs import early_workers
+    ctx = Context(tmp_path, tmp_path / ".build", verbosity=0)
+    (tmp_path / ".build" / "cache").mkdir(parents=True)
+    seen = []
+    for epoch in ("1600000000", "1700000000"):
+        folder = tmp_path / epoch
+        folder.mkdir()
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        monkeypatch.chdir(folder)
+        with early_workers(True) as pool, Runner(ctx, "test", workers=2, pool=pool) as runner:
+            runner.submit([Job(where, (epoch,), tmp_path / "out" / f"{epoch}.txt")])
+            assert runner.wait() == 1
+        seen.append((tmp_path / "out" / f"{epoch}.txt").read_text().split())
+    assert [(epoch, folder, weasyprint) for epoch, folder, _, weasyprint in seen] == [
+        ("1600000000", str(tmp_path / "1600000000"), "True"), ("1700000000", str(tmp_path / "1700000000"), "True")]
+    assert all(int(nice) > os.getpriority(os.PRIO_PROCESS, 0) for _, _, nice, _ in seen)  # they yield the cores
+
+
+def die(text: str, *, out: Path) -> None:
+    """A stand-in render whose worker is killed, as the kernel kills one out of memory."""
+    import signal
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_killed_worker_fails_the_jobs_left_rather_than_hanging_the_build(tmp_path: Path) -> None:
+    """A worker killed before the build's jobs are handed over (here by a job of its own) breaks
+    the pool: each job handed over after fails with why, and `wait()` raises rather than hangs."""
+    import threading
+    from concurrent.futures.process import BrokenProcessPool
+
+    from coursebook.jobs import RenderError, _pool
+    ctx = Context(tmp_path, tmp_path / ".build", verbosity=0)
+    (tmp_path / ".build" / "cache").mkdir(parents=True)
+    pool = _pool(2)
+    with pytest.raises(BrokenProcessPool):
+        pool.submit(die, "first", out=tmp_path / "first.txt").result()
+    raised: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            with Runner(ctx, "test", workers=2, pool=pool) as runner:
+                runner.submit([Job(shout, (f"n{i}",), tmp_path / "out" / f"{i}.txt") for i in range(4)])
+                runner.wait()
+        except BaseException as exc:  # noqa: BLE001  (looked at below)
+            raised.append(exc)
+    thread = threading.Thread(target=build, daemon=True)
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive(), "the build hung on a dead worker"
+    assert len(raised) == 1 and isinstance(raised[0], RenderError)
+    assert "terminated abruptly" in str(raised[0])
