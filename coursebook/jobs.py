@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -122,6 +123,8 @@ def _worker_start(environ: dict[str, str]) -> None:
     engine_digest()
 
 
+STOPPED = ("a render worker stopped before it finished (killed, e.g. by the system when memory ran "
+           "out); the last build's outputs are left as they were: build again")
 PRELOAD = ["coursebook.jobs_preload"]  # the fork server imports WeasyPrint, pikepdf once, at a lower priority
 
 
@@ -138,6 +141,15 @@ def _pool(workers: int) -> ProcessPoolExecutor:
                                initargs=(dict(os.environ),))
 
 
+def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    """One process starts with each task, while none is idle."""
+    try:
+        for _ in range(workers):
+            pool.submit(int)
+    except BrokenProcessPool:  # each job handed over will fail with why (`Runner._dispatch`)
+        pass
+
+
 @contextmanager
 def early_workers(wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
     """The render workers, started before the build loads the course (None on one core or when
@@ -147,9 +159,9 @@ def early_workers(wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
     them to the `Runner`; they are shut down on leaving, whatever happened."""
     workers = os.cpu_count() or 1
     pool = _pool(workers) if wanted and workers > 1 else None
-    starting = threading.Thread(target=lambda: [pool.submit(int) for _ in range(workers)], daemon=True)
+    starting = threading.Thread(target=_start_workers, args=(pool, workers), daemon=True)
     try:
-        if pool:  # one process starts with each task, while none is idle
+        if pool:
             starting.start()
         yield pool
     finally:
@@ -312,8 +324,8 @@ class Runner:
                         finish()
                     except Exception as exc:  # name the document; the caller reports it, keeps site/
                         job = next(job for job, t in self.keyed if t == target)
-                        raise RenderError(self._document(job.out), str(exc),
-                                          getattr(exc, "resource", "")) from exc
+                        why = STOPPED if isinstance(exc, BrokenProcessPool) else str(exc)
+                        raise RenderError(self._document(job.out), why, getattr(exc, "resource", "")) from exc
                     self.finished.add(target)
             if self.waiting:  # a programming error: a job needs one that was never submitted
                 raise RuntimeError(f"jobs wait for results never submitted: {list(self.waiting)}")

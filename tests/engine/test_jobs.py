@@ -164,4 +164,4 @@ def test_a_killed_worker_fails_the_jobs_left_rather_than_hanging_the_build(tmp_p
     thread.join(120)
     assert not thread.is_alive(), "the build hung on a dead worker"
     assert len(raised) == 1 and isinstance(raised[0], RenderError)
-    assert "terminated abruptly" in str(raised[0])
+    assert "a render worker stopped before it finished" in str(raised[0])
