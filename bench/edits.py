@@ -78,8 +78,8 @@ class Edit:
 
 def rebuild_after(edit: Edit, runs: int, site: Path) -> list[float]:
     """Seconds of `python build.py` after one edit, run as a command as an author runs it: the
-    process's start, its imports and its render workers' own import of WeasyPrint are counted
-    (this process has WeasyPrint loaded, and workers forked from it would not pay that). Each
+    process's start, its imports and the import of WeasyPrint by its render workers' fork server
+    are counted (this process's fork server has WeasyPrint loaded: its workers would not pay that). Each
     run starts from the built, unedited course (the restore and its rebuild are not timed) and
     is checked against the outputs. One more run, in this process and not timed, records what a
     rebuild rendered (`touched`)."""

@@ -350,9 +350,9 @@ def default_course(work: Path, runs: int) -> tuple[list[str], Path, Path]:
              f"Languages {', '.join(langs)}. Seconds: median (min–max) of {runs} runs ({serve_runs(runs)} for `serve`, "
              f"{max(runs, 9)} for `check`). Each edit adds one sentence "
              "to the first paragraph of the file, a different one each run, to the built, unedited course; the "
-             "rebuild, `python build.py` run as a command (a new process: its start, its imports and its render "
-             "workers' import of WeasyPrint counted), is then checked: each listed output changed and shows the "
-             "sentence (HTML, and PDFs read back with pdftotext).", "",
+             "rebuild, `python build.py` run as a command (a new process: its start, its imports and the import of "
+             "WeasyPrint by its render workers' fork server counted), is then checked: each listed output changed "
+             "and shows the sentence (HTML, and PDFs read back with pdftotext).", "",
              "| measure | seconds | target | met |", "|---|---|---|---|",
              f"| clean build, empty cache | {full} | | |",
              f"| floor: `mkdocs build` of the generated site sources | {mk:.2f} | | |",
@@ -419,7 +419,8 @@ def synthetic(work: Path, sizes: list[int], runs: int, progress=None) -> list[st
     why = [f"A one-module edit's rebuild renders the same documents and pages at every size, yet its time grows "
            f"with the course ({' → '.join(f'{x:.1f}' for x in rebuilds)} s: {slope:.0f} ms per module-language). "
            "Where it grows, stage by stage, in the one more rebuild made in this process (so without Python's "
-           "start, the imports and the workers' import of WeasyPrint, which a command pays at every size); "
+           "start, the imports and the workers' fork server's import of WeasyPrint, which a command pays at every "
+           "size); "
            "under it, the CPU time the render workers spent meanwhile — on two cores, the build's own process "
            "and the workers share them, so both add to the rebuild:"]
     return [*lines, "", "What each rebuild rendered (last run):", "", *notes, "",
