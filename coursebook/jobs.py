@@ -165,10 +165,11 @@ def early_workers(wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
             starting.start()
         yield pool
     finally:
-        if pool:  # the `Runner` waited for its jobs: here only an import may be left to finish
+        if pool:  # the `Runner` waited for its jobs; the fork server's imports are done once a worker started
             if starting.is_alive():
                 starting.join()
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)  # idle workers stop at once; waiting lets their
+            # queues' semaphores be released, which the resource tracker would report as leaked at exit
 
 
 class Runner:
