@@ -130,7 +130,7 @@ PRELOAD = ["coursebook.jobs_preload"]  # the fork server imports WeasyPrint, pik
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     """Workers forked from a fork server that imported WeasyPrint once: each worker imported it
-    for itself before (a second of CPU each, every build; in `serve`, every rebuild). As with
+    for itself before (a second of CPU each, every build; `serve`'s background builds too). As with
     any start method but "fork", each worker imports the caller's main module: a script that
     calls `build()` keeps its own work under `if __name__ == "__main__":` (as `build.py` does)."""
     forkserver = "forkserver" in multiprocessing.get_all_start_methods()  # (not on Windows)
@@ -195,6 +195,7 @@ class Runner:
         self.parallel = workers > 1 and not ctx.serial
         self.workers = workers
         self.pool = pool if self.parallel else None  # (in one process: `early_workers` stops them)
+        self.given = pool is not None  # `early_workers` shuts its pool down, waiting, once the build is done
         self.keyed: list[tuple[Job, Path]] = []
         self.placed: set[Path] = set()  # the outs that hold their result (`place`)
         self.started: dict[Path, Callable[[], object]] = {}  # cache file → what finishes it
@@ -304,9 +305,7 @@ class Runner:
             self.lock.notify_all()
         if self.dispatcher:
             self.dispatcher.join()
-        if self.pool:  # after an error too: no job outlives the build
-            # with no job started, the workers may still be importing WeasyPrint (`early_workers`):
-            # they stop once that is done, and the build does not wait for it
+        if self.pool and not self.given:  # after an error too: no job outlives the build
             self.pool.shutdown(wait=bool(self.started), cancel_futures=True)
             self.pool = None
 
